@@ -182,10 +182,10 @@ Result<std::string> normalize_endpoint(std::string_view raw, const std::string& 
   }
   if (host.empty())
     return config_error(op, source, "endpoint '" + s + "' from " + source + " has no host name");
-  if (rest.back() == ':' ||
-      (!port.empty() && (port.size() > 5 || !std::all_of(port.begin(), port.end(), [](char c) {
-                           return c >= '0' && c <= '9';
-                         }) || std::stoul(std::string(port)) == 0 || std::stoul(std::string(port)) > 65535)))
+  const bool port_ok = port.size() <= 5 && std::all_of(port.begin(), port.end(), [](char c) {
+                         return c >= '0' && c <= '9';
+                       }) && (port.empty() || (std::stoul(std::string(port)) >= 1 && std::stoul(std::string(port)) <= 65535));
+  if (rest.back() == ':' || !port_ok)
     return config_error(op, source,
                         "endpoint '" + s + "' from " + source + " has an invalid port; use 1-65535");
   return scheme + "://" + rest;
@@ -253,6 +253,16 @@ Result<std::optional<Credentials>> profile_keys(const IniSection* section, const
   if (!token) token = aws_get(section, "aws_security_token");  // legacy boto name
   return std::optional<Credentials>{Credentials{*id, *secret, token.value_or("")}};
 }
+
+// A shared file as an IniFile; nullopt when the file is absent.
+Result<std::optional<IniFile>> parse_optional(const std::optional<TextFile>& file) {
+  if (!file) return std::optional<IniFile>{};
+  auto parsed = parse_ini(*file);
+  if (!parsed) return std::move(parsed).error();
+  return std::optional<IniFile>{std::move(parsed).value()};
+}
+
+const IniFile* pointer_to(const std::optional<IniFile>& file) { return file ? &*file : nullptr; }
 
 std::string permission_warning(std::string_view what, const std::string& path) {
   return std::string(what) + " " + path + " holds secrets and is readable by other users; run chmod 600 " + path;
@@ -509,6 +519,38 @@ Result<S3Remote> remote_from_rclone(const IniFile& config, std::string_view remo
   return remote_from_rclone(&config, remote_name, env, aws, overrides);
 }
 
+namespace {
+
+// rclone env_auth = true: the AWS SDK chain (environment, then shared files),
+// with rclone's `profile` and `shared_credentials_file` options when set.
+Result<ResolvedCredentials> rclone_env_auth_credentials(const IniFile* config, const std::string& name,
+                                                        const Environment& env, const AwsSharedFiles& aws) {
+  AwsFilePaths paths = default_aws_files(env);
+  if (auto file = rclone_option(config, name, "shared_credentials_file", env); file && !trim(*file).empty())
+    paths.credentials = std::string(trim(*file));
+  std::string profile(trim(rclone_option(config, name, "profile", env).value_or("")));
+  bool explicit_profile = !profile.empty();
+  if (!explicit_profile) {
+    const auto from_env = getenv_nonempty(env, "AWS_PROFILE");
+    explicit_profile = from_env.has_value();
+    profile = from_env ? std::string(trim(*from_env)) : "default";
+  }
+  auto credentials_ini = parse_optional(aws.credentials);
+  if (!credentials_ini) return std::move(credentials_ini).error();
+  auto config_ini = parse_optional(aws.config);
+  if (!config_ini) return std::move(config_ini).error();
+  auto resolved = resolve_aws_credentials(env, profile, explicit_profile, pointer_to(credentials_ini.value()),
+                                          pointer_to(config_ini.value()), paths);
+  if (!resolved) {
+    Error e = std::move(resolved).error();
+    e.message = "rclone remote '" + name + "' has env_auth = true: " + e.message;
+    return e;
+  }
+  return resolved;
+}
+
+}  // namespace
+
 Result<S3Remote> remote_from_rclone(const IniFile* config, std::string_view remote_name,
                                     const Environment& env, const AwsSharedFiles& aws,
                                     const RemoteOverrides& overrides) {
@@ -583,37 +625,8 @@ Result<S3Remote> remote_from_rclone(const IniFile* config, std::string_view remo
         (from_file("secret_access_key") || (token && !token->empty() && from_file("session_token"))))
       remote.warnings.push_back(permission_warning("rclone config", config->path));
   } else if (!have_id && !have_secret && env_auth.value()) {
-    // rclone env_auth: the AWS SDK chain, with rclone's `profile` and
-    // `shared_credentials_file` options when set.
-    AwsFilePaths paths = default_aws_files(env);
-    if (auto f = option("shared_credentials_file"); f && !trim(*f).empty()) paths.credentials = std::string(trim(*f));
-    auto profile = option("profile");
-    bool explicit_profile = profile && !trim(*profile).empty();
-    std::string profile_name = explicit_profile ? std::string(trim(*profile)) : "";
-    if (!explicit_profile) {
-      auto p = getenv_nonempty(env, "AWS_PROFILE");
-      explicit_profile = p.has_value();
-      profile_name = p ? std::string(trim(*p)) : "default";
-    }
-    std::optional<IniFile> credentials_ini, config_ini;
-    if (aws.credentials) {
-      auto parsed = parse_ini(*aws.credentials);
-      if (!parsed) return std::move(parsed).error();
-      credentials_ini = std::move(parsed).value();
-    }
-    if (aws.config) {
-      auto parsed = parse_ini(*aws.config);
-      if (!parsed) return std::move(parsed).error();
-      config_ini = std::move(parsed).value();
-    }
-    auto resolved = resolve_aws_credentials(env, profile_name, explicit_profile,
-                                            credentials_ini ? &*credentials_ini : nullptr,
-                                            config_ini ? &*config_ini : nullptr, paths);
-    if (!resolved) {
-      Error e = std::move(resolved).error();
-      e.message = "rclone remote '" + name + "' has env_auth = true: " + e.message;
-      return e;
-    }
+    auto resolved = rclone_env_auth_credentials(config, name, env, aws);
+    if (!resolved) return std::move(resolved).error();
     remote.credentials = resolved->credentials;
     remote.origin += " (credentials from " + resolved->origin + ")";
     for (auto& w : resolved->warnings) remote.warnings.push_back(std::move(w));
@@ -680,24 +693,17 @@ Result<S3Remote> remote_from_rclone(const IniFile* config, std::string_view remo
 Result<S3Remote> remote_from_aws(const Environment& env, const std::optional<TextFile>& credentials_file,
                                  const std::optional<TextFile>& config_file, const RemoteOverrides& overrides) {
   const std::string op = "AWS config";
-  std::optional<IniFile> credentials_ini, config_ini;
-  if (credentials_file) {
-    auto parsed = parse_ini(*credentials_file);
-    if (!parsed) return std::move(parsed).error();
-    credentials_ini = std::move(parsed).value();
-  }
-  if (config_file) {
-    auto parsed = parse_ini(*config_file);
-    if (!parsed) return std::move(parsed).error();
-    config_ini = std::move(parsed).value();
-  }
+  auto credentials_parsed = parse_optional(credentials_file);
+  if (!credentials_parsed) return std::move(credentials_parsed).error();
+  auto config_parsed = parse_optional(config_file);
+  if (!config_parsed) return std::move(config_parsed).error();
+  const IniFile* credentials_ini = pointer_to(credentials_parsed.value());
+  const IniFile* config_ini = pointer_to(config_parsed.value());
   const AwsFilePaths paths = default_aws_files(env);
   const auto profile_env = getenv_nonempty(env, "AWS_PROFILE");
   const std::string profile = profile_env ? std::string(trim(*profile_env)) : "default";
 
-  auto resolved = resolve_aws_credentials(env, profile, profile_env.has_value(),
-                                          credentials_ini ? &*credentials_ini : nullptr,
-                                          config_ini ? &*config_ini : nullptr, paths);
+  auto resolved = resolve_aws_credentials(env, profile, profile_env.has_value(), credentials_ini, config_ini, paths);
   if (!resolved) return std::move(resolved).error();
   S3Remote remote;
   remote.credentials = resolved->credentials;
@@ -705,7 +711,7 @@ Result<S3Remote> remote_from_aws(const Environment& env, const std::optional<Tex
   remote.warnings = std::move(resolved->warnings);
   if (auto ok = check_credentials(remote.credentials, profile, remote.origin); !ok) return std::move(ok).error();
 
-  const IniSection* config_profile = find_config_profile(config_ini ? &*config_ini : nullptr, profile);
+  const IniSection* config_profile = find_config_profile(config_ini, profile);
   const std::string config_path = config_file ? config_file->path : paths.config;
   const std::string profile_where = "profile '" + profile + "' in " + config_path;
 

@@ -1,0 +1,36 @@
+// The MPI copy: rank 0 lists (or reads --files-from) and plans work while
+// every rank, rank 0 included, transfers; idle ranks steal from random
+// victims; rank 0 ends the run when every item it created has been reported
+// done, then all ranks drain their messages and reduce statistics together.
+//
+// Collective: every rank of `comm` constructs a Copier with the same options
+// and calls run() once. run() never throws across ranks: local failures are
+// values (failed objects), and only a broken invariant aborts the job.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "caios2dfs/comm.hpp"
+#include "caios2dfs/copy_options.hpp"
+#include "caios2dfs/copy_stats.hpp"
+#include "caios2dfs/file_sink.hpp"
+#include "caios2dfs/filter.hpp"
+#include "caios2dfs/location.hpp"
+#include "caios2dfs/s3_client.hpp"
+
+namespace caios {
+
+struct CopyJob {
+  CopyOptions options;
+  S3Location source;
+  PathFilter filter;
+};
+
+/// Run the copy (or --bench read). Returns the exit status all ranks agree
+/// on: 0 everything copied or rightly skipped, 1 some object failed or the
+/// listing broke off, 2 the bucket was unreachable before any data moved.
+/// Rank 0 prints progress and the summary and writes the report.
+int run_copy(Comm& comm, S3Client& client, FileBackend& backend, const CopyJob& job);
+
+}  // namespace caios

@@ -1,0 +1,52 @@
+// Where object bytes go: the file backends (POSIX pwrite, MPI-IO write_at)
+// behind one narrow interface, IOR-style. A backend opens a destination file
+// and writes byte ranges into it; everything about names (temporary file,
+// rename, mtime, directories) is the same for all backends and lives in
+// fs_ops.hpp.
+//
+// Thread contract: a WritableFile is used by one thread. Several ranks (and
+// several WritableFiles) may write disjoint ranges of the same file.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "caios2dfs/error.hpp"
+
+namespace caios {
+
+enum class OpenMode {
+  /// One writer writes the whole file: create or truncate, then fill.
+  whole_file,
+  /// One of several writers of disjoint chunks: create if missing, set the
+  /// size to the object's (idempotent; never cuts bytes below `size`).
+  shared_chunks,
+};
+
+class WritableFile {
+ public:
+  virtual ~WritableFile() = default;
+  /// Write all of [data, data+size) at `offset`, or fail with an Error
+  /// carrying the path, offset and cause.
+  virtual Status write_at(std::uint64_t offset, const char* data, std::size_t size) = 0;
+  /// Flush and release the handle; further calls are no-ops. The destructor
+  /// closes too, ignoring errors, for abandoned files.
+  virtual Status close() = 0;
+};
+
+class FileBackend {
+ public:
+  virtual ~FileBackend() = default;
+  virtual const char* name() const = 0;
+  /// Open `path` for writing an object of `size` bytes.
+  virtual Result<std::unique_ptr<WritableFile>> open(const std::string& path, std::uint64_t size, OpenMode mode) = 0;
+};
+
+/// pwrite(2) on a file descriptor.
+std::unique_ptr<FileBackend> make_posix_backend();
+/// MPI_File_write_at on a file opened with MPI_COMM_SELF (independent I/O,
+/// so ranks never wait for each other).
+std::unique_ptr<FileBackend> make_mpiio_backend();
+
+}  // namespace caios

@@ -1,0 +1,562 @@
+#include "caios2dfs/copier.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstring>
+#include <deque>
+#include <fstream>
+#include <random>
+#include <thread>
+#include <unordered_map>
+
+#include "caios2dfs/files_from.hpp"
+#include "caios2dfs/fs_ops.hpp"
+#include "caios2dfs/key_path.hpp"
+#include "caios2dfs/transfer_executor.hpp"
+#include "caios2dfs/work_plan.hpp"
+
+namespace caios {
+
+namespace {
+
+enum Tag : int {
+  kStealRequest = 1,
+  kStealReply = 2,
+  kItemDone = 3,
+  kProgress = 4,
+  kTerminate = 5,
+};
+
+using Clock = std::chrono::steady_clock;
+
+/// Items a rank keeps queued (not yet started) before rank 0 pauses listing:
+/// enough to keep every rank busy, small enough that the listing of a huge
+/// bucket is never held in memory.
+std::uint64_t outstanding_item_limit(int ranks, int transfers) {
+  return std::max<std::uint64_t>(256, static_cast<std::uint64_t>(ranks) * static_cast<std::uint64_t>(transfers) * 4);
+}
+
+class CopyRank {
+ public:
+  CopyRank(Comm& comm, S3Client& client, FileBackend& backend, const CopyJob& job)
+      : comm_(comm),
+        client_(client),
+        job_(job),
+        options_(job.options),
+        prefix_(normalize_source_prefix(job.source.prefix)),
+        random_(0x5EED0000u + static_cast<unsigned>(comm.rank())),
+        planner_(plan_limits(job.options)),
+        executor_(client, backend, executor_options(job), stats_, [this](ItemDone&& done) { on_item_done(std::move(done)); }) {
+    stats_.rank = comm.rank();
+    summary_.source = to_string(job.source);
+    summary_.dest = job.options.dest;
+    summary_.dry_run = job.options.dry_run;
+    summary_.mode = job.options.bench == BenchMode::read ? "read" : "copy";
+  }
+
+  int run() {
+    const auto started = Clock::now();
+    // Rank 0 proves the bucket is reachable before anyone moves data, so bad
+    // credentials or a wrong bucket end the job with status 2 on every rank.
+    std::string startup_error;
+    if (comm_.rank() == 0) startup_error = first_page();
+    startup_error = comm_.broadcast(startup_error, 0);
+    if (!startup_error.empty()) {
+      if (comm_.rank() == 0) fmt::print(stderr, "caios2dfs-mpi: {}\n", startup_error);
+      return 2;
+    }
+    if (comm_.rank() == 0 && options_.verbosity >= 0) {
+      fmt::print("caios2dfs-mpi: {} -> {} on {} ranks, {} transfers each, io {}\n", summary_.source, options_.dest,
+                 comm_.size(), options_.transfers, options_.io == IoBackend::mpiio ? "mpiio" : "posix");
+      std::fflush(stdout);
+    }
+    last_progress_print_ = Clock::now();
+    event_loop();
+    comm_.finish_messages([this](Message&& message) { on_late_message(std::move(message)); });
+
+    stats_.retries = client_.stats().retries;
+    const std::string mine(reinterpret_cast<const char*>(&stats_), sizeof stats_);
+    std::vector<std::string> all = comm_.gather(mine, 0);
+    int status = 0;
+    if (comm_.rank() == 0) {
+      std::vector<RankStats> ranks;
+      for (const std::string& bytes : all) {
+        RankStats r;
+        std::memcpy(&r, bytes.data(), std::min(bytes.size(), sizeof r));
+        ranks.push_back(r);
+      }
+      summary_.wall_seconds = std::chrono::duration<double>(Clock::now() - started).count();
+      add_rank_stats(summary_, std::move(ranks));
+      status = finish_report();
+    }
+    return comm_.broadcast_int(status, 0);
+  }
+
+ private:
+  static PlanLimits plan_limits(const CopyOptions& options) {
+    PlanLimits limits;
+    // A dry run decides per object; there is nothing to split.
+    limits.multi_thread_cutoff = options.dry_run ? UINT64_MAX : options.multi_thread_cutoff;
+    limits.chunk_size = options.chunk_size;
+    limits.batch_bytes = std::max<std::uint64_t>(options.chunk_size, 1);
+    return limits;
+  }
+
+  static ExecutorOptions executor_options(const CopyJob& job) {
+    ExecutorOptions options;
+    options.bucket = job.source.bucket;
+    options.dest_root = job.options.dest;
+    options.buffer_bytes = job.options.buffer_size;
+    options.transfers = job.options.transfers;
+    options.skip_rule = job.options.ignore_existing ? SkipRule::exists : SkipRule::size_and_mtime;
+    options.destination = job.options.bench == BenchMode::read ? Destination::discard : Destination::files;
+    options.dry_run = job.options.dry_run;
+    options.verbosity = job.options.verbosity;
+    return options;
+  }
+
+  // ------------------------------------------------------------ rank 0: source
+
+  /// Start the listing (or the --files-from reader) synchronously up to its
+  /// first answer. Returns an error text when the bucket cannot be used.
+  std::string first_page() {
+    if (options_.files_from) {
+      files_from_ = std::make_unique<std::ifstream>(*options_.files_from);
+      if (!*files_from_) return fmt::format("cannot read --files-from {}: {}", *options_.files_from, std::strerror(errno));
+      // The bucket must be reachable even when no key is listed.
+      Result<ListPage> probe = run_sync<ListPage>(client_.engine(), [&](auto done) {
+        client_.list_page(ListRequest{job_.source.bucket, prefix_, "", "", 1}, done);
+      });
+      if (!probe.ok()) return probe.error().to_string();
+      return {};
+    }
+    list_request_ = ListRequest{job_.source.bucket, prefix_, "", "", 0};
+    Result<ListPage> page = run_sync<ListPage>(client_.engine(), [&](auto done) { client_.list_page(list_request_, done); });
+    if (!page.ok()) return page.error().to_string();
+    take_page(std::move(page).value());
+    return {};
+  }
+
+  void take_page(ListPage&& page) {
+    for (ObjectEntry& entry : page.objects) take_object(std::move(entry));
+    flush_planner();
+    if (page.is_truncated) {
+      list_request_.continuation_token = page.next_continuation_token;
+      if (list_request_.continuation_token.empty() && !page.objects.empty()) {
+        list_request_.start_after = page.objects.back().key;
+      }
+    } else {
+      listing_done_ = true;
+    }
+  }
+
+  void take_object(ObjectEntry&& entry) {
+    ++summary_.objects_listed;
+    summary_.bytes_listed += entry.size;
+    Result<MappedKey> mapped = map_key_to_path(entry.key, prefix_);
+    if (!mapped.ok()) return fail_at_rank0(entry.key, mapped.error());
+    if (!job_.filter.empty() && !job_.filter.included(mapped->relative_path)) {
+      --summary_.objects_listed;  // filtered keys are not part of this job
+      summary_.bytes_listed -= entry.size;
+      return;
+    }
+    if (mapped->kind == KeyKind::directory_marker) {
+      ++summary_.directory_markers;
+      if (!options_.dry_run && options_.bench == BenchMode::none) {
+        if (Status made = directories_.make(join_path(options_.dest, mapped->relative_path)); !made.ok()) {
+          fail_at_rank0(entry.key, made.error());
+        }
+      }
+      return;
+    }
+    ObjectRef object{std::move(entry.key), std::move(mapped->relative_path), entry.size, std::move(entry.etag),
+                     entry.mtime_ns};
+    const bool chunked = !options_.dry_run && object.size >= options_.multi_thread_cutoff && object.size > 0;
+    if (chunked && options_.bench == BenchMode::none) {
+      // Decide once for the whole object, before it is split across ranks.
+      const FilePaths paths = file_paths(options_.dest, object);
+      Result<std::optional<FileStat>> existing = stat_path(paths.final_path);
+      if (!existing.ok()) return fail_at_rank0(object.key, existing.error());
+      const SkipRule rule = options_.ignore_existing ? SkipRule::exists : SkipRule::size_and_mtime;
+      if (existing.value() && destination_is_current(**existing, object, rule)) {
+        ++summary_.objects_skipped;
+        return;
+      }
+      if (Status made = directories_.make(paths.directory); !made.ok()) return fail_at_rank0(object.key, made.error());
+    }
+    std::vector<WorkItem> items;
+    const std::uint64_t chunked_before = planner_.objects_chunked();
+    planner_.add(object, items);
+    if (planner_.objects_chunked() != chunked_before) {
+      tracker_.expect(chunked_before, object, static_cast<std::uint32_t>(items.size()));
+    }
+    for (WorkItem& item : items) queue_.push_back(std::move(item));
+  }
+
+  void flush_planner() {
+    std::vector<WorkItem> items;
+    planner_.flush(items);
+    for (WorkItem& item : items) queue_.push_back(std::move(item));
+  }
+
+  void fail_at_rank0(const std::string& key, const Error& error) {
+    ++objects_done_;
+    ++summary_.objects_failed;
+    ++stats_.errors_by_kind[static_cast<std::size_t>(error.kind)];
+    summary_.failed.push_back(ObjectFailure{key, error.to_string(), static_cast<std::uint8_t>(error.kind)});
+    if (options_.verbosity >= 0) fmt::print(stderr, "ERROR: {}: {}\n", key, error.to_string());
+  }
+
+  std::uint64_t outstanding_items() const { return planner_.items_created() - items_completed_; }
+
+  /// Keep the listing going while the job is not too far ahead of the transfers.
+  void drive_source() {
+    if (listing_done_ || source_busy_) return;
+    if (outstanding_items() >= outstanding_item_limit(comm_.size(), options_.transfers)) return;
+    if (files_from_) return drive_files_from();
+    source_busy_ = true;
+    client_.list_page(list_request_, [this](Result<ListPage> page) {
+      source_busy_ = false;
+      if (!page.ok()) {
+        summary_.listing_complete = false;
+        summary_.listing_error = page.error().to_string();
+        fmt::print(stderr, "ERROR: listing stopped: {}\n", summary_.listing_error);
+        listing_done_ = true;
+        return;
+      }
+      take_page(std::move(page).value());
+    });
+  }
+
+  /// --files-from: HEAD each listed key (a bounded number at a time) to learn
+  /// its size, ETag and mtime, then plan it like a listed object.
+  void drive_files_from() {
+    const int max_heads = std::max(4, options_.transfers);
+    while (heads_in_flight_ < max_heads) {
+      if (pending_paths_.empty()) {
+        if (files_from_eof_) break;
+        char chunk[64 * 1024];
+        files_from_->read(chunk, sizeof chunk);
+        const std::streamsize n = files_from_->gcount();
+        std::vector<std::string> lines;
+        if (n > 0) files_from_parser_.feed(std::string_view(chunk, static_cast<std::size_t>(n)), lines);
+        if (n <= 0 || files_from_->eof()) {
+          files_from_parser_.finish(lines);
+          files_from_eof_ = true;
+        }
+        for (std::string& line : lines) pending_paths_.push_back(std::move(line));
+        continue;
+      }
+      std::string key = prefix_ + pending_paths_.front();
+      pending_paths_.pop_front();
+      ++heads_in_flight_;
+      client_.head(job_.source.bucket, key, [this, key](Result<ObjectInfo> info) {
+        --heads_in_flight_;
+        if (!info.ok()) {
+          ++summary_.objects_listed;
+          fail_at_rank0(key, info.error());
+        } else {
+          take_object(ObjectEntry{key, info->size, info->etag, info->mtime_ns});
+        }
+        if (heads_in_flight_ == 0 && pending_paths_.empty() && files_from_eof_) flush_planner();
+      });
+    }
+    if (heads_in_flight_ == 0 && pending_paths_.empty() && files_from_eof_) {
+      flush_planner();
+      listing_done_ = true;
+    }
+  }
+
+  // ------------------------------------------------------------ rank 0: completion
+
+  void on_item_done(ItemDone&& done) {
+    if (comm_.rank() == 0) {
+      record_done(std::move(done));
+    } else {
+      comm_.send(0, kItemDone, encode_done(done));
+    }
+  }
+
+  void record_done(ItemDone&& done) {
+    ++items_completed_;
+    objects_done_ += done.objects_copied + done.objects_skipped;
+    if (done.kind == WorkKind::chunk) {
+      if (!done.chunk_ok && !done.failures.empty() && !chunk_errors_.count(done.object_id)) {
+        chunk_errors_.emplace(done.object_id, done.failures.front());
+      }
+      if (std::optional<ChunkTracker::Finished> finished = tracker_.chunk_done(done.object_id, done.chunk_ok)) {
+        publish_chunked(done.object_id, std::move(*finished));
+      }
+      return;
+    }
+    objects_done_ += done.failures.size();
+    for (ObjectFailure& failure : done.failures) summary_.failed.push_back(std::move(failure));
+  }
+
+  /// The last chunk of an object is in: give the file its mtime and its name.
+  void publish_chunked(std::uint64_t object_id, ChunkTracker::Finished finished) {
+    const FilePaths paths = file_paths(options_.dest, finished.object);
+    if (finished.ok) {
+      if (options_.bench == BenchMode::none) {
+        Status status = set_mtime(paths.temp_path, finished.object.mtime_ns);
+        if (status.ok()) status = rename_path(paths.temp_path, paths.final_path);
+        if (!status.ok()) {
+          (void)remove_file(paths.temp_path);
+          return fail_at_rank0(finished.object.key, status.error());
+        }
+      }
+      ++objects_done_;
+      ++summary_.objects_copied;
+      if (options_.verbosity > 0) fmt::print("copied: {} ({} bytes)\n", finished.object.key, finished.object.size);
+      return;
+    }
+    if (options_.bench == BenchMode::none) (void)remove_file(paths.temp_path);
+    auto it = chunk_errors_.find(object_id);
+    ObjectFailure failure =
+        it != chunk_errors_.end()
+            ? it->second
+            : ObjectFailure{finished.object.key, "a chunk failed", static_cast<std::uint8_t>(ErrorKind::io)};
+    if (it != chunk_errors_.end()) chunk_errors_.erase(it);
+    ++objects_done_;
+    ++summary_.objects_failed;
+    ++stats_.errors_by_kind[failure.kind];
+    summary_.failed.push_back(std::move(failure));
+  }
+
+  // ------------------------------------------------------------ all ranks
+
+  void event_loop() {
+    while (!terminated_) {
+      const bool busy = executor_.running() > 0 || client_.engine().pending() > 0;
+      client_.engine().poll(std::chrono::milliseconds(busy ? 1 : 0));
+      bool progressed = handle_messages();
+      while (executor_.wants_work() && !queue_.empty()) {
+        WorkItem item = std::move(queue_.front());
+        queue_.pop_front();
+        executor_.add(std::move(item));
+        progressed = true;
+      }
+      if (comm_.rank() == 0) {
+        drive_source();
+        print_progress(false);
+        if (listing_done_ && !source_busy_ && heads_in_flight_ == 0 && items_completed_ == planner_.items_created()) {
+          for (int rank = 1; rank < comm_.size(); ++rank) comm_.send(rank, kTerminate, {});
+          terminated_ = true;
+        }
+      }
+      maybe_steal();
+      maybe_send_progress();
+      comm_.progress();
+      if (!busy && !progressed && !terminated_) std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
+    if (comm_.rank() == 0) print_progress(true);
+  }
+
+  bool handle_messages() {
+    bool any = false;
+    while (std::optional<Message> message = comm_.try_receive()) {
+      any = true;
+      dispatch(std::move(*message));
+    }
+    return any;
+  }
+
+  void dispatch(Message&& message) {
+    switch (message.tag) {
+      case kStealRequest: {
+        const std::size_t count = steal_count(queue_.size(), !executor_.wants_work());
+        std::vector<WorkItem> given;
+        for (std::size_t i = 0; i < count; ++i) {
+          given.push_back(std::move(queue_.back()));
+          queue_.pop_back();
+        }
+        std::reverse(given.begin(), given.end());
+        comm_.send(message.source, kStealReply, encode_items(given));
+        break;
+      }
+      case kStealReply: {
+        steal_outstanding_ = false;
+        Result<std::vector<WorkItem>> items = decode_items(message.payload);
+        if (!items.ok()) broken(items.error());
+        if (items->empty()) {
+          failed_steals_ = std::min(failed_steals_ + 1, 6);
+          next_steal_ = Clock::now() + std::chrono::milliseconds(1 << failed_steals_);
+        } else {
+          failed_steals_ = 0;
+          for (WorkItem& item : *items) queue_.push_back(std::move(item));
+        }
+        break;
+      }
+      case kItemDone: {
+        Result<ItemDone> done = decode_done(message.payload);
+        if (!done.ok()) broken(done.error());
+        record_done(std::move(done).value());
+        break;
+      }
+      case kProgress: {
+        std::uint64_t bytes = 0;
+        std::memcpy(&bytes, message.payload.data(), std::min(message.payload.size(), sizeof bytes));
+        rank_bytes_[message.source] = bytes;
+        break;
+      }
+      case kTerminate:
+        terminated_ = true;
+        break;
+      default:
+        Error error;
+        error.kind = ErrorKind::protocol;
+        error.operation = "receive";
+        error.message = fmt::format("unknown message tag {}", message.tag);
+        broken(error);
+    }
+  }
+
+  void on_late_message(Message&& message) {
+    // After termination only empty steal replies, unanswered steal requests
+    // and progress reports can still be in flight: every item was done.
+    if (message.tag == kItemDone) dispatch(std::move(message));
+  }
+
+  void maybe_steal() {
+    if (comm_.size() < 2 || terminated_ || steal_outstanding_ || !queue_.empty() || !executor_.wants_work()) return;
+    if (Clock::now() < next_steal_) return;
+    comm_.send(pick_victim(comm_.rank(), comm_.size(), random_), kStealRequest, {});
+    steal_outstanding_ = true;
+  }
+
+  void maybe_send_progress() {
+    if (comm_.rank() == 0 || stats_.bytes == last_reported_bytes_) return;
+    const auto now = Clock::now();
+    if (now - last_progress_send_ < std::chrono::milliseconds(500)) return;
+    last_progress_send_ = now;
+    last_reported_bytes_ = stats_.bytes;
+    comm_.send(0, kProgress, std::string(reinterpret_cast<const char*>(&stats_.bytes), sizeof stats_.bytes));
+  }
+
+  void print_progress(bool final_line) {
+    if (options_.stats_interval.count() == 0 || options_.verbosity < 0) return;
+    const auto now = Clock::now();
+    if (!final_line && now - last_progress_print_ < options_.stats_interval) return;
+    std::uint64_t bytes = stats_.bytes;
+    for (const auto& [rank, rank_bytes] : rank_bytes_) bytes += rank_bytes;
+    const double interval = std::chrono::duration<double>(now - last_progress_print_).count();
+    ProgressSnapshot snapshot;
+    snapshot.objects_listed = summary_.objects_listed;
+    snapshot.bytes_listed = summary_.bytes_listed;
+    snapshot.listing_done = listing_done_;
+    snapshot.objects_done = objects_done_ + summary_.objects_skipped;
+    snapshot.bytes_done = bytes;
+    snapshot.errors = summary_.failed.size();
+    snapshot.elapsed_seconds = std::chrono::duration<double>(now - loop_started_).count();
+    snapshot.recent_bytes_per_second = interval > 0 ? static_cast<double>(bytes - last_progress_bytes_) / interval : 0;
+    last_progress_print_ = now;
+    last_progress_bytes_ = bytes;
+    if (final_line && snapshot.elapsed_seconds < 1) return;
+    // A log file (SLURM output) gets plain lines; a terminal could redraw,
+    // but plain lines read fine there too and survive `tee`.
+    fmt::print("{}\n", format_progress(snapshot));
+    std::fflush(stdout);
+  }
+
+  int finish_report() {
+    const int status = summary_.objects_failed > 0 || !summary_.listing_complete ? 1 : 0;
+    if (options_.verbosity >= 0 || status != 0) fmt::print("{}", format_summary(summary_));
+    std::fflush(stdout);
+    if (options_.report) {
+      if (Status written = write_text_file(*options_.report, format_report_json(summary_)); !written.ok()) {
+        fmt::print(stderr, "caios2dfs-mpi: cannot write the report: {}\n", written.error().to_string());
+      }
+    }
+    const std::optional<std::string> failed_list =
+        options_.failed_list ? options_.failed_list
+                             : (options_.report ? std::optional<std::string>(*options_.report + ".failed") : std::nullopt);
+    if (failed_list && (!summary_.failed.empty() || options_.failed_list)) {
+      std::string text;
+      for (const ObjectFailure& failure : summary_.failed) {
+        const std::string relative =
+            failure.key.rfind(prefix_, 0) == 0 ? failure.key.substr(prefix_.size()) : failure.key;
+        if (std::optional<std::string> line = format_files_from_line(relative)) text += *line;
+      }
+      if (Status written = write_text_file(*failed_list, text); !written.ok()) {
+        fmt::print(stderr, "caios2dfs-mpi: cannot write the failed list: {}\n", written.error().to_string());
+      } else if (!summary_.failed.empty()) {
+        fmt::print("failed keys written to {} (rerun with --files-from {})\n", *failed_list, *failed_list);
+      }
+    }
+    return status;
+  }
+
+  static Status write_text_file(const std::string& path, const std::string& text) {
+    const std::string temp = path + ".tmp";
+    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) return errno_error("open", temp, errno);
+    std::size_t written = 0;
+    while (written < text.size()) {
+      const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        const int error_number = errno;
+        ::close(fd);
+        return errno_error("write", temp, error_number);
+      }
+      written += static_cast<std::size_t>(n);
+    }
+    if (::close(fd) != 0) return errno_error("close", temp, errno);
+    return rename_path(temp, path);
+  }
+
+  [[noreturn]] void broken(const Error& error) {
+    fmt::print(stderr, "caios2dfs-mpi: rank {}: internal error: {}\n", comm_.rank(), error.to_string());
+    comm_.abort(3);
+  }
+
+  Comm& comm_;
+  S3Client& client_;
+  const CopyJob& job_;
+  const CopyOptions& options_;
+  const std::string prefix_;
+  std::mt19937_64 random_;
+  RankStats stats_;
+  RunSummary summary_;  // rank 0
+  WorkPlanner planner_;  // rank 0
+  ChunkTracker tracker_;  // rank 0
+  std::unordered_map<std::uint64_t, ObjectFailure> chunk_errors_;  // rank 0
+  TransferExecutor executor_;
+  DirectoryMaker directories_;
+  std::deque<WorkItem> queue_;
+
+  ListRequest list_request_;
+  bool listing_done_ = false;
+  bool source_busy_ = false;
+  std::unique_ptr<std::ifstream> files_from_;
+  FilesFromParser files_from_parser_;
+  std::deque<std::string> pending_paths_;
+  bool files_from_eof_ = false;
+  int heads_in_flight_ = 0;
+
+  std::uint64_t items_completed_ = 0;
+  std::uint64_t objects_done_ = 0;
+  std::unordered_map<int, std::uint64_t> rank_bytes_;
+  bool terminated_ = false;
+  bool steal_outstanding_ = false;
+  int failed_steals_ = 0;
+  Clock::time_point next_steal_{};
+  Clock::time_point last_progress_send_{};
+  std::uint64_t last_reported_bytes_ = 0;
+  Clock::time_point loop_started_ = Clock::now();
+  Clock::time_point last_progress_print_{};
+  std::uint64_t last_progress_bytes_ = 0;
+};
+
+}  // namespace
+
+int run_copy(Comm& comm, S3Client& client, FileBackend& backend, const CopyJob& job) {
+  CopyRank rank(comm, client, backend, job);
+  return rank.run();
+}
+
+}  // namespace caios

@@ -1,0 +1,69 @@
+#include "caios2dfs/work_plan.hpp"
+
+#include <algorithm>
+
+namespace caios {
+
+WorkPlanner::WorkPlanner(PlanLimits limits) : limits_(limits) {
+  limits_.chunk_size = std::max<std::uint64_t>(limits_.chunk_size, 1);
+  limits_.batch_objects = std::max<std::size_t>(limits_.batch_objects, 1);
+}
+
+void WorkPlanner::add(ObjectRef object, std::vector<WorkItem>& out) {
+  if (object.size >= limits_.multi_thread_cutoff && object.size > 0) {
+    const std::uint64_t object_id = next_object_id_++;
+    const auto count = static_cast<std::uint32_t>((object.size + limits_.chunk_size - 1) / limits_.chunk_size);
+    for (std::uint32_t index = 0; index < count; ++index) {
+      WorkItem chunk;
+      chunk.id = next_item_id_++;
+      chunk.kind = WorkKind::chunk;
+      chunk.offset = index * limits_.chunk_size;
+      chunk.length = std::min(limits_.chunk_size, object.size - chunk.offset);
+      chunk.chunk_index = index;
+      chunk.chunk_count = count;
+      chunk.object_id = object_id;
+      chunk.objects.push_back(object);
+      out.push_back(std::move(chunk));
+    }
+    return;
+  }
+  open_batch_bytes_ += object.size;
+  open_batch_.objects.push_back(std::move(object));
+  if (open_batch_bytes_ >= limits_.batch_bytes || open_batch_.objects.size() >= limits_.batch_objects) flush(out);
+}
+
+void WorkPlanner::flush(std::vector<WorkItem>& out) {
+  if (open_batch_.objects.empty()) return;
+  open_batch_.id = next_item_id_++;
+  open_batch_.kind = WorkKind::batch;
+  out.push_back(std::move(open_batch_));
+  open_batch_ = WorkItem{};
+  open_batch_bytes_ = 0;
+}
+
+std::size_t steal_count(std::size_t queued, bool victim_saturated) {
+  return victim_saturated ? (queued + 1) / 2 : queued / 2;
+}
+
+int pick_victim(int self, int size, std::mt19937_64& random) {
+  std::uniform_int_distribution<int> pick(0, size - 2);
+  const int victim = pick(random);
+  return victim >= self ? victim + 1 : victim;
+}
+
+void ChunkTracker::expect(std::uint64_t object_id, ObjectRef object, std::uint32_t chunk_count) {
+  objects_[object_id] = Entry{std::move(object), chunk_count, true};
+}
+
+std::optional<ChunkTracker::Finished> ChunkTracker::chunk_done(std::uint64_t object_id, bool ok) {
+  auto it = objects_.find(object_id);
+  if (it == objects_.end()) return std::nullopt;
+  Entry& entry = it->second;
+  entry.ok = entry.ok && ok;
+  if (--entry.remaining > 0) return std::nullopt;
+  Finished finished{std::move(entry.object), entry.ok};
+  objects_.erase(it);
+  return finished;
+}
+
+}  // namespace caios
