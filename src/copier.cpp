@@ -29,6 +29,7 @@ enum Tag : int {
   kItemDone = 3,
   kProgress = 4,
   kTerminate = 5,
+  kWork = 6,  ///< items dealt by rank 0
 };
 
 using Clock = std::chrono::steady_clock;
@@ -50,6 +51,8 @@ class CopyRank {
         prefix_(normalize_source_prefix(job.source.prefix)),
         random_(0x5EED0000u + static_cast<unsigned>(comm.rank())),
         planner_(plan_limits(job.options)),
+        dealer_(comm.size()),
+        dealt_(static_cast<std::size_t>(comm.size())),
         executor_(client, backend, executor_options(job), stats_, [this](ItemDone&& done) { on_item_done(std::move(done)); }) {
     stats_.rank = comm.rank();
     summary_.source = to_string(job.source);
@@ -194,13 +197,36 @@ class CopyRank {
     if (planner_.objects_chunked() != chunked_before) {
       tracker_.expect(chunked_before, object, static_cast<std::uint32_t>(items.size()));
     }
-    for (WorkItem& item : items) queue_.push_back(std::move(item));
+    for (WorkItem& item : items) deal(std::move(item));
   }
 
   void flush_planner() {
     std::vector<WorkItem> items;
     planner_.flush(items);
-    for (WorkItem& item : items) queue_.push_back(std::move(item));
+    for (WorkItem& item : items) deal(std::move(item));
+    send_dealt();
+  }
+
+  /// Hand an item to the rank with the fewest bytes so far; rank 0's own
+  /// share goes straight to its queue, the others' are sent per page.
+  void deal(WorkItem&& item) {
+    const int rank = dealer_.assign(item.bytes());
+    if (rank == 0) {
+      queue_.push_back(std::move(item));
+    } else {
+      dealt_[static_cast<std::size_t>(rank)].push_back(std::move(item));
+      dealt_pending_ = true;
+    }
+  }
+
+  void send_dealt() {
+    if (!dealt_pending_) return;
+    dealt_pending_ = false;
+    for (std::size_t rank = 1; rank < dealt_.size(); ++rank) {
+      if (dealt_[rank].empty()) continue;
+      comm_.send(static_cast<int>(rank), kWork, encode_items(dealt_[rank]));
+      dealt_[rank].clear();
+    }
   }
 
   void fail_at_rank0(const std::string& key, const Error& error) {
@@ -342,6 +368,7 @@ class CopyRank {
       }
       if (comm_.rank() == 0) {
         drive_source();
+        send_dealt();
         print_progress(false);
         if (listing_done_ && !source_busy_ && heads_in_flight_ == 0 && items_completed_ == planner_.items_created()) {
           for (int rank = 1; rank < comm_.size(); ++rank) comm_.send(rank, kTerminate, {});
@@ -378,11 +405,14 @@ class CopyRank {
         comm_.send(message.source, kStealReply, encode_items(given));
         break;
       }
+      case kWork:
       case kStealReply: {
-        steal_outstanding_ = false;
+        if (message.tag == kStealReply) steal_outstanding_ = false;
         Result<std::vector<WorkItem>> items = decode_items(message.payload);
         if (!items.ok()) broken(items.error());
-        if (items->empty()) {
+        if (message.tag == kWork) {
+          for (WorkItem& item : *items) queue_.push_back(std::move(item));
+        } else if (items->empty()) {
           failed_steals_ = std::min(failed_steals_ + 1, 6);
           next_steal_ = Clock::now() + std::chrono::milliseconds(1 << failed_steals_);
         } else {
@@ -524,6 +554,9 @@ class CopyRank {
   RunSummary summary_;  // rank 0
   WorkPlanner planner_;  // rank 0
   ChunkTracker tracker_;  // rank 0
+  ByteDealer dealer_;  // rank 0
+  std::vector<std::vector<WorkItem>> dealt_;  // rank 0: per destination, sent at each page end
+  bool dealt_pending_ = false;
   std::unordered_map<std::uint64_t, ObjectFailure> chunk_errors_;  // rank 0
   TransferExecutor executor_;
   DirectoryMaker directories_;

@@ -94,8 +94,11 @@ std::string rclone_hint(std::string_view name) {
   for (const auto& [flag, hint] : kHints) {
     if (flag == name) return std::string(hint);
   }
+  if (name.rfind("--", 0) != 0) return {};
+  // Suggest only near misses (a typo, a swapped pair), not other words:
+  // "--foo" is two edits from "--io" but is not a typo of it.
   std::string_view best;
-  std::size_t best_distance = 3;  // suggest only near misses: typos, not other words
+  std::size_t best_distance = std::max<std::size_t>(1, name.size() / 5) + 1;
   for (const OptionSpec& option : kOptions) {
     const std::size_t distance = edit_distance(name, option.name);
     if (distance < best_distance) {
@@ -109,7 +112,7 @@ std::string rclone_hint(std::string_view name) {
 [[noreturn]] void unknown_option(std::string_view name) {
   const std::string hint = rclone_hint(name);
   fail(hint.empty() ? fmt::format("unknown option {} (see --help)", name)
-                    : fmt::format("unknown option {} ({} see --help)", name, hint + ";"));
+                    : fmt::format("unknown option {}: {} (see --help)", name, hint));
 }
 
 bool is_all_digits(std::string_view text) {
@@ -536,7 +539,7 @@ Output:
   -h, --help                   print this help
   -V, --version                print the version
 
-Benchmark (--bench; default: off, copy):
+Benchmark (without --bench, the tool copies):
   --bench read|write           read: S3 read bandwidth, data discarded; write: file system write
                                bandwidth with generated files
   --iterations N               repeat the measurement N times (default 1)

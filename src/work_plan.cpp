@@ -12,13 +12,16 @@ WorkPlanner::WorkPlanner(PlanLimits limits) : limits_(limits) {
 void WorkPlanner::add(ObjectRef object, std::vector<WorkItem>& out) {
   if (object.size >= limits_.multi_thread_cutoff && object.size > 0) {
     const std::uint64_t object_id = next_object_id_++;
-    const auto count = static_cast<std::uint32_t>((object.size + limits_.chunk_size - 1) / limits_.chunk_size);
+    // Chunk counts travel as 32-bit numbers: a tiny --chunk-size on a huge
+    // object gets larger chunks rather than an overflow.
+    const std::uint64_t chunk_size = std::max(limits_.chunk_size, (object.size + UINT32_MAX - 1) / UINT32_MAX);
+    const auto count = static_cast<std::uint32_t>((object.size + chunk_size - 1) / chunk_size);
     for (std::uint32_t index = 0; index < count; ++index) {
       WorkItem chunk;
       chunk.id = next_item_id_++;
       chunk.kind = WorkKind::chunk;
-      chunk.offset = index * limits_.chunk_size;
-      chunk.length = std::min(limits_.chunk_size, object.size - chunk.offset);
+      chunk.offset = index * chunk_size;
+      chunk.length = std::min(chunk_size, object.size - chunk.offset);
       chunk.chunk_index = index;
       chunk.chunk_count = count;
       chunk.object_id = object_id;
@@ -49,6 +52,24 @@ int pick_victim(int self, int size, std::mt19937_64& random) {
   std::uniform_int_distribution<int> pick(0, size - 2);
   const int victim = pick(random);
   return victim >= self ? victim + 1 : victim;
+}
+
+ByteDealer::ByteDealer(int ranks) : dealt_(static_cast<std::size_t>(std::max(ranks, 1)), 0) {
+  for (int rank = 0; rank < std::max(ranks, 1); ++rank) heap_.emplace_back(0, rank);
+  // Already a heap: all keys are equal and ranks ascend.
+}
+
+int ByteDealer::assign(std::uint64_t bytes) {
+  const auto greater = [](const std::pair<std::uint64_t, int>& a, const std::pair<std::uint64_t, int>& b) {
+    return a > b;
+  };
+  std::pop_heap(heap_.begin(), heap_.end(), greater);
+  auto& [total, rank] = heap_.back();
+  total += std::max<std::uint64_t>(bytes, 1);
+  dealt_[static_cast<std::size_t>(rank)] = total;
+  const int chosen = rank;
+  std::push_heap(heap_.begin(), heap_.end(), greater);
+  return chosen;
 }
 
 void ChunkTracker::expect(std::uint64_t object_id, ObjectRef object, std::uint32_t chunk_count) {

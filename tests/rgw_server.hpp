@@ -15,6 +15,16 @@
 
 namespace caios::testing {
 
+/// $NAME if set, else the path the build compiled in (`fallback`).
+inline std::string test_setting(const char* name, const char* fallback) {
+  const char* value = std::getenv(name);
+  return value != nullptr && *value != '\0' ? value : (fallback != nullptr ? fallback : "");
+}
+
+#ifndef CAIOS_TEST_RGW_ENV_DEFAULT
+#define CAIOS_TEST_RGW_ENV_DEFAULT nullptr
+#endif
+
 struct RgwServer {
   std::string endpoint;  ///< http://127.0.0.1:PORT
   std::string access_key;
@@ -46,10 +56,10 @@ struct RgwServer {
 
  private:
   static RgwServer load() {
-    const char* path = std::getenv("CAIOS_TEST_RGW_ENV");
-    if (path == nullptr) throw std::runtime_error("CAIOS_TEST_RGW_ENV is not set: run these tests through ctest");
+    const std::string path = test_setting("CAIOS_TEST_RGW_ENV", CAIOS_TEST_RGW_ENV_DEFAULT);
+    if (path.empty()) throw std::runtime_error("CAIOS_TEST_RGW_ENV is not set: run these tests through ctest");
     std::ifstream in(path);
-    if (!in) throw std::runtime_error(std::string("cannot read ") + path + ": did rgw_start run?");
+    if (!in) throw std::runtime_error("cannot read " + path + ": did the rgw_start test run? (scripts/rgw-server start)");
     std::map<std::string, std::string> values;
     std::string line;
     while (std::getline(in, line)) {

@@ -215,8 +215,8 @@ TEST_CASE("s3tool lists a bucket and fetches one object by hand", "[rgw][tool]")
   const std::string object = pattern_bytes(70'000, 9);
   REQUIRE(t.put(bucket, "x/y z.bin", object).ok());
   const RgwServer& s = RgwServer::get();
-  const char* tool = std::getenv("CAIOS_S3TOOL");
-  REQUIRE(tool != nullptr);
+  const std::string tool = caios::testing::test_setting("CAIOS_S3TOOL", CAIOS_S3TOOL_DEFAULT);
+  REQUIRE_FALSE(tool.empty());
   const std::string env = fmt::format(
       "env -u AWS_PROFILE AWS_ACCESS_KEY_ID={} AWS_SECRET_ACCESS_KEY={} AWS_ENDPOINT_URL={} AWS_REGION={} ",
       s.access_key, s.secret_key, s.endpoint, s.region);

@@ -52,6 +52,23 @@ std::size_t steal_count(std::size_t queued, bool victim_saturated);
 /// A random rank other than `self` (uniform). `size` must be > 1.
 int pick_victim(int self, int size, std::mt19937_64& random);
 
+/// Rank 0 deals new items to ranks by bytes: each item goes to the rank with
+/// the fewest bytes dealt so far (ties: the lowest rank), so every rank
+/// starts with an even share and stealing only has to even out the tail.
+class ByteDealer {
+ public:
+  explicit ByteDealer(int ranks);
+  /// The rank that gets an item of `bytes` (an empty item counts as 1 byte,
+  /// so batches of empty objects still spread).
+  int assign(std::uint64_t bytes);
+  std::uint64_t dealt(int rank) const { return dealt_[static_cast<std::size_t>(rank)]; }
+
+ private:
+  std::vector<std::uint64_t> dealt_;
+  /// Min-heap of (bytes dealt, rank): O(log ranks) per item at thousands of ranks.
+  std::vector<std::pair<std::uint64_t, int>> heap_;
+};
+
 /// Rank 0's record of chunked objects in flight.
 class ChunkTracker {
  public:
