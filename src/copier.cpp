@@ -210,7 +210,7 @@ class CopyRank {
   /// Hand an item to the rank with the fewest bytes so far; rank 0's own
   /// share goes straight to its queue, the others' are sent per page.
   void deal(WorkItem&& item) {
-    const int rank = dealer_.assign(item.bytes());
+    const int rank = job_.deal_work ? dealer_.assign(item.bytes()) : 0;
     if (rank == 0) {
       queue_.push_back(std::move(item));
     } else {
@@ -461,7 +461,11 @@ class CopyRank {
   void maybe_send_progress() {
     if (comm_.rank() == 0 || stats_.bytes == last_reported_bytes_) return;
     const auto now = Clock::now();
-    if (now - last_progress_send_ < std::chrono::milliseconds(500)) return;
+    // Often enough that rank 0's progress lines are current, rarely enough
+    // that thousands of ranks do not flood it.
+    const auto interval = std::clamp(options_.stats_interval / 4, std::chrono::milliseconds(100),
+                                     std::chrono::milliseconds(1000));
+    if (now - last_progress_send_ < interval) return;
     last_progress_send_ = now;
     last_reported_bytes_ = stats_.bytes;
     comm_.send(0, kProgress, std::string(reinterpret_cast<const char*>(&stats_.bytes), sizeof stats_.bytes));

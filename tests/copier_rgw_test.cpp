@@ -370,6 +370,36 @@ TEST_CASE("keys that would escape DEST are refused and nothing is written outsid
   fs::remove_all(dir);
 }
 
+TEST_CASE("idle ranks steal work so every rank copies even when nothing is dealt", "[rgw][copier]") {
+  Bucket objects;
+  for (int i = 0; i < 12; ++i) objects[fmt::format("big/{:02}.bin", i)] = pattern_bytes(3 * 1024 * 1024 + i, 300 + i);
+  for (int i = 0; i < 200; ++i) objects[fmt::format("small/{:03}", i)] = pattern_bytes(5000 + i, 600 + i);
+  const std::string bucket = seed_bucket("steal", objects);
+  const std::string dir = temp_dir("steal");
+  const std::string dest = dir + "/dest";
+  const std::string report = dir + "/report.json";
+  ::setenv("CAIOS2DFS_TEST_STEAL_ONLY", "1", 1);
+  Run run = run_copier(4, fmt::format("--multi-thread-cutoff 1M --chunk-size 256K --buffer-size 64K --transfers 2 "
+                                      "--stats 50ms --report {} s3://{} {}",
+                                      report, bucket, dest));
+  ::unsetenv("CAIOS2DFS_TEST_STEAL_ONLY");
+  INFO(run.output);
+  REQUIRE(run.exit_code == 0);
+  check_tree(dest, objects);
+  CHECK(report_number(report, "objects_copied") == objects.size());
+  // Rank 0 held all the work; the other three got theirs by stealing.
+  const std::string text = read_file(report);
+  const std::regex rank_bytes("\"rank\": ([0-9]+),\\s*\"bytes\": ([0-9]+)");
+  int ranks_with_bytes = 0;
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), rank_bytes); it != std::sregex_iterator(); ++it) {
+    if (std::stoull((*it)[2].str()) > 0) ++ranks_with_bytes;
+  }
+  CHECK(ranks_with_bytes == 4);
+  // --stats: plain progress lines for a log.
+  CHECK(run.output.find("listed 212") != std::string::npos);
+  fs::remove_all(dir);
+}
+
 TEST_CASE("bad credentials and a missing bucket stop every rank with status 2 before any data moves", "[rgw][copier]") {
   const std::string dir = temp_dir("bad");
   Run missing = run_copier(2, fmt::format("--stats 0 s3://no-such-bucket-anywhere {}/dest", dir));

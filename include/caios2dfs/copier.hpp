@@ -25,6 +25,10 @@ struct CopyJob {
   CopyOptions options;
   S3Location source;
   PathFilter filter;
+  /// Rank 0 deals new work to all ranks by bytes (the normal mode). Off, all
+  /// work starts at rank 0 and spreads by stealing alone: a test of stealing
+  /// and termination (CAIOS2DFS_TEST_STEAL_ONLY=1 in the environment).
+  bool deal_work = true;
 };
 
 /// Run the copy (or --bench read). Returns the exit status all ranks agree

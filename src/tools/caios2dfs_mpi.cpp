@@ -29,6 +29,9 @@ int run(Comm& comm, const std::vector<std::string>& args) {
   std::string setup_error;
   CopyJob job;
   job.options = options;
+  if (const char* steal_only = std::getenv("CAIOS2DFS_TEST_STEAL_ONLY"); steal_only && std::string(steal_only) == "1") {
+    job.deal_work = false;
+  }
   std::optional<Connection> connection;
   Result<S3Location> location = parse_s3_location(options.source);
   if (!location.ok()) {
