@@ -73,8 +73,11 @@ class CopyRank {
       return 2;
     }
     if (comm_.rank() == 0 && options_.verbosity >= 0) {
-      fmt::print("caios2dfs-mpi: {} -> {} on {} ranks, {} transfers each, io {}\n", summary_.source, options_.dest,
-                 comm_.size(), options_.transfers, options_.io == IoBackend::mpiio ? "mpiio" : "posix");
+      const std::string target = options_.bench == BenchMode::read
+                                     ? fmt::format("read benchmark, {} iteration(s)", options_.iterations)
+                                     : fmt::format("-> {}, io {}", options_.dest, options_.io == IoBackend::mpiio ? "mpiio" : "posix");
+      fmt::print("caios2dfs-mpi: {} {} on {} ranks, {} transfers each\n", summary_.source, target, comm_.size(),
+                 options_.transfers);
       std::fflush(stdout);
     }
     last_progress_print_ = Clock::now();
@@ -93,6 +96,7 @@ class CopyRank {
         ranks.push_back(r);
       }
       summary_.wall_seconds = std::chrono::duration<double>(Clock::now() - started).count();
+      summary_.iterations = static_cast<std::uint64_t>(std::max(1, options_.iterations));
       add_rank_stats(summary_, std::move(ranks));
       status = finish_report();
     }
@@ -152,6 +156,9 @@ class CopyRank {
       if (list_request_.continuation_token.empty() && !page.objects.empty()) {
         list_request_.start_after = page.objects.back().key;
       }
+    } else if (++listings_done_ < options_.iterations) {
+      // --bench read --iterations N: list (and fetch) everything again.
+      list_request_ = ListRequest{job_.source.bucket, prefix_, "", "", 0};
     } else {
       listing_done_ = true;
     }
@@ -293,6 +300,12 @@ class CopyRank {
     }
     if (heads_in_flight_ == 0 && pending_paths_.empty() && files_from_eof_) {
       flush_planner();
+      if (++listings_done_ < options_.iterations) {
+        files_from_->clear();
+        files_from_->seekg(0);
+        files_from_eof_ = false;
+        return;
+      }
       listing_done_ = true;
     }
   }
@@ -567,6 +580,7 @@ class CopyRank {
   std::deque<WorkItem> queue_;
 
   ListRequest list_request_;
+  int listings_done_ = 0;  ///< complete passes over the source (--iterations)
   bool listing_done_ = false;
   bool source_busy_ = false;
   std::unique_ptr<std::ifstream> files_from_;

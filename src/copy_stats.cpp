@@ -164,10 +164,13 @@ std::string format_summary(const RunSummary& s) {
                        format_duration(span_seconds(span.first_start, span.first_done)),
                        format_duration(span_seconds(span.first_start, span.last_done)));
   }
-  if (request.total() > 0) {
+  if (ttfb.total() > 0) {
     out += fmt::format("  latency   first byte p50 {:.1f} ms  p90 {:.1f} ms  p99 {:.1f} ms; request p50 {:.1f} ms  p99 {:.1f} ms\n",
                        ttfb.percentile_ms(50), ttfb.percentile_ms(90), ttfb.percentile_ms(99), request.percentile_ms(50),
                        request.percentile_ms(99));
+  } else if (request.total() > 0) {
+    out += fmt::format("  latency   per {} p50 {:.1f} ms  p90 {:.1f} ms  p99 {:.1f} ms\n", s.mode == "write" ? "file" : "request",
+                       request.percentile_ms(50), request.percentile_ms(90), request.percentile_ms(99));
   }
   out += fmt::format("  requests  {}  retries {} ({})\n", requests, retries,
                      kinds_text(sum_kinds(s.ranks, &RankStats::retries_by_kind)));

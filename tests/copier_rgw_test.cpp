@@ -400,6 +400,40 @@ TEST_CASE("idle ranks steal work so every rank copies even when nothing is dealt
   fs::remove_all(dir);
 }
 
+TEST_CASE("benchmark modes: read fetches every object per iteration and write leaves nothing behind", "[rgw][copier][bench]") {
+  const Bucket objects = mixed_bucket();
+  const std::string bucket = seed_bucket("bench", objects);
+  const std::string dir = temp_dir("bench");
+  const std::string report = dir + "/read.json";
+  Run read = run_copier(2, fmt::format("{} --bench read --iterations 2 --report {} s3://{}", kSizeFlags, report, bucket));
+  INFO(read.output);
+  REQUIRE(read.exit_code == 0);
+  CHECK(report_number(report, "bytes_copied") == 2 * total_bytes(objects));
+  CHECK(report_number(report, "objects_copied") == 2 * objects.size());
+  CHECK(report_number(report, "iterations") == 2);
+  CHECK(read.output.find("p99") != std::string::npos);
+  CHECK(tree(dir).size() == 2);  // only the report and its (empty) failed list: nothing was written
+  CHECK(read_file(report + ".failed").empty());
+
+  for (const std::string io : {"posix", "mpiio"}) {
+    const std::string write_report = dir + "/write-" + io + ".json";
+    Run write = run_copier(2, fmt::format("--bench write --io {} --bench-files 3 --bench-size 1M --buffer-size 256K "
+                                          "--report {} {}/fs",
+                                          io, write_report, dir));
+    INFO(write.output);
+    REQUIRE(write.exit_code == 0);
+    CHECK(report_number(write_report, "bytes_copied") == 2 * 3 * (1 << 20));
+    CHECK(report_number(write_report, "objects_copied") == 6);
+    CHECK(tree(dir + "/fs").empty());  // removed without --keep
+  }
+  Run keep = run_copier(2, fmt::format("--bench write --bench-files 2 --bench-size 100K --keep {}/kept", dir));
+  REQUIRE(keep.exit_code == 0);
+  const auto kept = tree(dir + "/kept");
+  REQUIRE(kept.size() == 4);
+  for (const auto& [path, data] : kept) CHECK(data.size() == 100 * 1024);
+  fs::remove_all(dir);
+}
+
 TEST_CASE("bad credentials and a missing bucket stop every rank with status 2 before any data moves", "[rgw][copier]") {
   const std::string dir = temp_dir("bad");
   Run missing = run_copier(2, fmt::format("--stats 0 s3://no-such-bucket-anywhere {}/dest", dir));

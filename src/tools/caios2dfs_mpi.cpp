@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "caios2dfs/bench_write.hpp"
 #include "caios2dfs/comm.hpp"
 #include "caios2dfs/connect.hpp"
 #include "caios2dfs/copier.hpp"
@@ -25,6 +26,11 @@ int run(Comm& comm, const std::vector<std::string>& args) {
     return parsed.exit_code;
   }
   const CopyOptions& options = *parsed.options;
+  if (options.bench == BenchMode::write) {
+    // The file system alone: no bucket, no credentials.
+    std::unique_ptr<FileBackend> backend = options.io == IoBackend::mpiio ? make_mpiio_backend() : make_posix_backend();
+    return run_write_bench(comm, *backend, options);
+  }
 
   std::string setup_error;
   CopyJob job;
