@@ -1,6 +1,5 @@
 #include "caios2dfs/bench_write.hpp"
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -8,6 +7,7 @@
 #include <chrono>
 #include <cstring>
 
+#include "caios2dfs/copier.hpp"
 #include "caios2dfs/copy_stats.hpp"
 #include "caios2dfs/fs_ops.hpp"
 
@@ -28,16 +28,6 @@ std::vector<char> generated_data(std::size_t size, int rank) {
     byte = static_cast<char>(x);
   }
   return data;
-}
-
-Status write_text(const std::string& path, const std::string& text) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return errno_error("open", path, errno);
-  const ssize_t n = ::write(fd, text.data(), text.size());
-  const int error_number = errno;
-  ::close(fd);
-  if (n != static_cast<ssize_t>(text.size())) return errno_error("write", path, error_number);
-  return ok_status();
 }
 
 }  // namespace
@@ -102,26 +92,19 @@ int run_write_bench(Comm& comm, FileBackend& backend, const CopyOptions& options
     for (const std::string& path : written) (void)remove_file(path);
   }
 
-  const std::vector<std::string> all =
-      comm.gather(std::string(reinterpret_cast<const char*>(&stats), sizeof stats), 0);
+  std::vector<RankStats> ranks = gather_rank_stats(comm, stats);
   int status = 0;
   if (comm.rank() == 0) {
     RunSummary summary;
     summary.mode = "write";
     summary.dest = options.dest;
     summary.iterations = static_cast<std::uint64_t>(options.iterations);
-    std::vector<RankStats> ranks;
-    for (const std::string& bytes : all) {
-      RankStats r;
-      std::memcpy(&r, bytes.data(), std::min(bytes.size(), sizeof r));
-      ranks.push_back(r);
-    }
     summary.wall_seconds = std::chrono::duration<double>(Clock::now() - wall_start).count();
     add_rank_stats(summary, std::move(ranks));
     status = summary.objects_failed > 0 ? 1 : 0;
     if (options.verbosity >= 0 || status != 0) fmt::print("{}", format_summary(summary));
     if (options.report) {
-      if (Status saved = write_text(*options.report, format_report_json(summary)); !saved.ok()) {
+      if (Status saved = write_file_atomically(*options.report, format_report_json(summary)); !saved.ok()) {
         fmt::print(stderr, "caios2dfs-mpi: cannot write the report: {}\n", saved.error().to_string());
       }
     }

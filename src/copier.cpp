@@ -1,8 +1,5 @@
 #include "caios2dfs/copier.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -85,16 +82,9 @@ class CopyRank {
     comm_.finish_messages([this](Message&& message) { on_late_message(std::move(message)); });
 
     stats_.retries = client_.stats().retries;
-    const std::string mine(reinterpret_cast<const char*>(&stats_), sizeof stats_);
-    std::vector<std::string> all = comm_.gather(mine, 0);
+    std::vector<RankStats> ranks = gather_rank_stats(comm_, stats_);
     int status = 0;
     if (comm_.rank() == 0) {
-      std::vector<RankStats> ranks;
-      for (const std::string& bytes : all) {
-        RankStats r;
-        std::memcpy(&r, bytes.data(), std::min(bytes.size(), sizeof r));
-        ranks.push_back(r);
-      }
       summary_.wall_seconds = std::chrono::duration<double>(Clock::now() - started).count();
       summary_.iterations = static_cast<std::uint64_t>(std::max(1, options_.iterations));
       add_rank_stats(summary_, std::move(ranks));
@@ -514,7 +504,7 @@ class CopyRank {
     if (options_.verbosity >= 0 || status != 0) fmt::print("{}", format_summary(summary_));
     std::fflush(stdout);
     if (options_.report) {
-      if (Status written = write_text_file(*options_.report, format_report_json(summary_)); !written.ok()) {
+      if (Status written = write_file_atomically(*options_.report, format_report_json(summary_)); !written.ok()) {
         fmt::print(stderr, "caios2dfs-mpi: cannot write the report: {}\n", written.error().to_string());
       }
     }
@@ -528,32 +518,13 @@ class CopyRank {
             failure.key.rfind(prefix_, 0) == 0 ? failure.key.substr(prefix_.size()) : failure.key;
         if (std::optional<std::string> line = format_files_from_line(relative)) text += *line;
       }
-      if (Status written = write_text_file(*failed_list, text); !written.ok()) {
+      if (Status written = write_file_atomically(*failed_list, text); !written.ok()) {
         fmt::print(stderr, "caios2dfs-mpi: cannot write the failed list: {}\n", written.error().to_string());
       } else if (!summary_.failed.empty()) {
         fmt::print("failed keys written to {} (rerun with --files-from {})\n", *failed_list, *failed_list);
       }
     }
     return status;
-  }
-
-  static Status write_text_file(const std::string& path, const std::string& text) {
-    const std::string temp = path + ".tmp";
-    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) return errno_error("open", temp, errno);
-    std::size_t written = 0;
-    while (written < text.size()) {
-      const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) {
-        const int error_number = errno;
-        ::close(fd);
-        return errno_error("write", temp, error_number);
-      }
-      written += static_cast<std::size_t>(n);
-    }
-    if (::close(fd) != 0) return errno_error("close", temp, errno);
-    return rename_path(temp, path);
   }
 
   [[noreturn]] void broken(const Error& error) {
@@ -604,6 +575,18 @@ class CopyRank {
 };
 
 }  // namespace
+
+std::vector<RankStats> gather_rank_stats(Comm& comm, const RankStats& mine) {
+  // Every rank runs the same binary: the struct travels as its bytes.
+  const std::vector<std::string> all = comm.gather(std::string(reinterpret_cast<const char*>(&mine), sizeof mine), 0);
+  std::vector<RankStats> ranks;
+  for (const std::string& bytes : all) {
+    RankStats r;
+    std::memcpy(&r, bytes.data(), std::min(bytes.size(), sizeof r));
+    ranks.push_back(r);
+  }
+  return ranks;
+}
 
 int run_copy(Comm& comm, S3Client& client, FileBackend& backend, const CopyJob& job) {
   CopyRank rank(comm, client, backend, job);

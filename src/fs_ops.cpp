@@ -93,6 +93,26 @@ Status remove_file(const std::string& path) {
   return ok_status();
 }
 
+Status write_file_atomically(const std::string& path, std::string_view text) {
+  const std::string temp = path + ".tmp";
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return errno_error("open", temp, errno);
+  std::size_t written = 0;
+  while (written < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int error_number = errno;
+      ::close(fd);
+      (void)remove_file(temp);
+      return errno_error("write", temp, error_number, written);
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  if (::close(fd) != 0) return errno_error("close", temp, errno);
+  return rename_path(temp, path);
+}
+
 std::string join_path(std::string_view directory, std::string_view name) {
   if (directory.empty()) return std::string(name);
   if (name.empty()) return std::string(directory);

@@ -526,58 +526,35 @@ void S3Client::put_multipart(const std::string& bucket, const std::string& key, 
   execute(std::move(call));
 }
 
-namespace {
-
-std::function<void(Result<HttpOutcome>)> status_only(std::function<void(Status)> done) {
-  return [done = std::move(done)](Result<HttpOutcome> outcome) {
-    if (!outcome.ok()) return done(outcome.error());
-    done(ok_status());
-  };
-}
-
-}  // namespace
-
-void S3Client::create_bucket(const std::string& bucket, std::function<void(Status)> done) {
+void S3Client::status_call(std::string operation_name, std::string method, const std::string& bucket,
+                           const std::string& key, std::function<void(Status)> done) {
   auto call = std::make_shared<Call>();
-  call->operation_name = "CreateBucket";
-  call->subject = bucket;
-  call->make_operation = [bucket] {
-    S3Operation operation;
-    operation.method = "PUT";
-    operation.bucket = bucket;
-    return operation;
-  };
-  call->done = status_only(std::move(done));
-  execute(std::move(call));
-}
-
-void S3Client::delete_object(const std::string& bucket, const std::string& key, std::function<void(Status)> done) {
-  auto call = std::make_shared<Call>();
-  call->operation_name = "DELETE";
+  call->operation_name = std::move(operation_name);
   call->subject = subject_of(bucket, key);
-  call->make_operation = [bucket, key] {
+  call->make_operation = [method = std::move(method), bucket, key] {
     S3Operation operation;
-    operation.method = "DELETE";
+    operation.method = method;
     operation.bucket = bucket;
     operation.key = key;
     return operation;
   };
-  call->done = status_only(std::move(done));
+  call->done = [done = std::move(done)](Result<HttpOutcome> outcome) {
+    if (!outcome.ok()) return done(outcome.error());
+    done(ok_status());
+  };
   execute(std::move(call));
 }
 
+void S3Client::create_bucket(const std::string& bucket, std::function<void(Status)> done) {
+  status_call("CreateBucket", "PUT", bucket, "", std::move(done));
+}
+
+void S3Client::delete_object(const std::string& bucket, const std::string& key, std::function<void(Status)> done) {
+  status_call("DELETE", "DELETE", bucket, key, std::move(done));
+}
+
 void S3Client::delete_bucket(const std::string& bucket, std::function<void(Status)> done) {
-  auto call = std::make_shared<Call>();
-  call->operation_name = "DeleteBucket";
-  call->subject = bucket;
-  call->make_operation = [bucket] {
-    S3Operation operation;
-    operation.method = "DELETE";
-    operation.bucket = bucket;
-    return operation;
-  };
-  call->done = status_only(std::move(done));
-  execute(std::move(call));
+  status_call("DeleteBucket", "DELETE", bucket, "", std::move(done));
 }
 
 }  // namespace caios

@@ -37,4 +37,7 @@ struct CopyJob {
 /// Rank 0 prints progress and the summary and writes the report.
 int run_copy(Comm& comm, S3Client& client, FileBackend& backend, const CopyJob& job);
 
+/// Collective: every rank's counters, at rank 0 (empty elsewhere).
+std::vector<RankStats> gather_rank_stats(Comm& comm, const RankStats& mine);
+
 }  // namespace caios

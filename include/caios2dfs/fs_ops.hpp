@@ -44,6 +44,10 @@ Status rename_path(const std::string& from, const std::string& to);
 /// unlink(2); a missing file is not an error.
 Status remove_file(const std::string& path);
 
+/// Write `text` to `path` through a temporary file and rename, so a reader
+/// never sees half a report.
+Status write_file_atomically(const std::string& path, std::string_view text);
+
 /// "dir" + "/" + "name" (no doubled slash).
 std::string join_path(std::string_view directory, std::string_view name);
 

@@ -114,6 +114,9 @@ class S3Client {
   /// Sign, send, map errors, retry. `on_body` may be empty (body collected).
   void execute(std::shared_ptr<Call> call);
   double next_uniform();
+  /// A bodiless call whose only result is success or an Error.
+  void status_call(std::string operation_name, std::string method, const std::string& bucket, const std::string& key,
+                   std::function<void(Status)> done);
 
   HttpEngine& engine_;
   S3Endpoint endpoint_;
