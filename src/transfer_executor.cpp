@@ -14,6 +14,9 @@ namespace {
 constexpr std::int64_t kModifyWindowNs = 1'000'000'000;  // rclone's default --modify-window for S3 is 1 ns, but
                                                           // many file systems keep only seconds; 1 s is safe.
 
+/// Pieces at least this large skip the write buffer (see the sink below).
+constexpr std::size_t kDirectWriteBytes = 128 * 1024;
+
 }  // namespace
 
 bool destination_is_current(const FileStat& existing, const ObjectRef& object, SkipRule rule) {
@@ -192,10 +195,18 @@ void TransferExecutor::start_object(ActiveItem& item, const ObjectRef& object) {
   note_running_change(+1);
   ObjectTransfer* raw = transfer.get();
   RangeSink sink = [this, raw](std::uint64_t offset, const char* data, std::size_t size) {
-    (void)offset;  // contiguous by the client's contract: offset == buffer_offset + buffered
+    // Contiguous by the client's contract: offset == buffer_offset + buffered.
     if (!raw->file) {
       stats_.bytes += size;  // --bench read: the bytes end here
       return true;
+    }
+    // A piece as large as this is already worth its own write: write it
+    // from curl's buffer and skip the copy into ours.
+    if (raw->buffered == 0 && size >= kDirectWriteBytes) {
+      Status status = raw->file->write_at(offset, data, size);
+      raw->buffer_offset = offset + size;
+      if (!status.ok()) raw->write_error = status.error();
+      return status.ok();
     }
     while (size > 0) {
       const std::size_t room = raw->buffer.size() - raw->buffered;
