@@ -81,7 +81,11 @@ class CopyRank {
     event_loop();
     comm_.finish_messages([this](Message&& message) { on_late_message(std::move(message)); });
 
+    // Retries of every request this rank made (listing and HEADs included).
     stats_.retries = client_.stats().retries;
+    for (std::size_t i = 0; i < kErrorKinds && i < client_.stats().retries_by_kind.size(); ++i) {
+      stats_.retries_by_kind[i] = client_.stats().retries_by_kind[i];
+    }
     std::vector<RankStats> ranks = gather_rank_stats(comm_, stats_);
     int status = 0;
     if (comm_.rank() == 0) {
@@ -501,6 +505,11 @@ class CopyRank {
 
   int finish_report() {
     const int status = summary_.objects_failed > 0 || !summary_.listing_complete ? 1 : 0;
+    if (summary_.objects_listed == 0 && !prefix_.empty()) {
+      // rclone copies a single object when SOURCE names one; we copy trees.
+      fmt::print(stderr, "caios2dfs-mpi: note: no objects under '{}' (SOURCE names a directory-like prefix; "
+                 "to copy a single object, give its parent as SOURCE and its name in --files-from)\n", prefix_);
+    }
     if (options_.verbosity >= 0 || status != 0) fmt::print("{}", format_summary(summary_));
     std::fflush(stdout);
     if (options_.report) {

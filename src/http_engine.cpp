@@ -144,13 +144,37 @@ HttpEngine::~HttpEngine() {
 
 CurlEasyPtr HttpEngine::take_easy() {
   if (!idle_easy_.empty()) {
+    // Reused as it is: curl_easy_reset() would drop the receive buffer and
+    // make curl allocate (and fault in) 512 KiB again for every small object.
     CurlEasyPtr easy = std::move(idle_easy_.back());
     idle_easy_.pop_back();
-    curl_easy_reset(easy.get());
     return easy;
   }
   CurlEasyPtr easy(curl_easy_init());
   if (!easy) throw std::runtime_error("curl_easy_init failed");
+  CURL* handle = easy.get();
+  // Everything that is the same for every request, set once per handle.
+  // Object keys may contain "." and ".." segments; they name objects, not
+  // directories, so the path must reach the server exactly as signed.
+  curl_easy_setopt(handle, CURLOPT_PATH_AS_IS, 1L);
+  curl_easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(handle, CURLOPT_TCP_NODELAY, 1L);
+  curl_easy_setopt(handle, CURLOPT_TCP_KEEPALIVE, 1L);
+  curl_easy_setopt(handle, CURLOPT_BUFFERSIZE, options_.receive_buffer_bytes);
+  curl_easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS, options_.connect_timeout_ms);
+  if (options_.stall_timeout_s > 0) {
+    curl_easy_setopt(handle, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl_easy_setopt(handle, CURLOPT_LOW_SPEED_TIME, options_.stall_timeout_s);
+  }
+  curl_easy_setopt(handle, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(handle, CURLOPT_SSL_VERIFYHOST, 2L);
+  curl_easy_setopt(handle, CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2));
+  if (!options_.ca_bundle.empty()) curl_easy_setopt(handle, CURLOPT_CAINFO, options_.ca_bundle.c_str());
+  curl_easy_setopt(handle, CURLOPT_VERBOSE, options_.verbose ? 1L : 0L);
+  curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, &Transfer::on_header);
+  curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, &Transfer::on_write);
+  curl_easy_setopt(handle, CURLOPT_READFUNCTION, &Transfer::on_read);
+  curl_easy_setopt(handle, CURLOPT_SEEKFUNCTION, &Transfer::on_seek);
   return easy;
 }
 
@@ -171,46 +195,27 @@ void HttpEngine::start(std::unique_ptr<Transfer> transfer) {
   const HttpRequest& request = transfer->request;
 
   curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
-  // Object keys may contain "." and ".." segments; they name objects, not
-  // directories, so the path must reach the server exactly as signed.
-  curl_easy_setopt(easy, CURLOPT_PATH_AS_IS, 1L);
-  curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(easy, CURLOPT_TCP_NODELAY, 1L);
-  curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
-  curl_easy_setopt(easy, CURLOPT_BUFFERSIZE, options_.receive_buffer_bytes);
-  curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, options_.connect_timeout_ms);
-  if (options_.stall_timeout_s > 0) {
-    curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, options_.stall_timeout_s);
-  }
-  curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
-  curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
-  curl_easy_setopt(easy, CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2));
-  if (!options_.ca_bundle.empty()) curl_easy_setopt(easy, CURLOPT_CAINFO, options_.ca_bundle.c_str());
   curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, transfer->error_buffer);
-  curl_easy_setopt(easy, CURLOPT_VERBOSE, options_.verbose ? 1L : 0L);
   curl_easy_setopt(easy, CURLOPT_PRIVATE, transfer.get());
-  curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, &Transfer::on_header);
   curl_easy_setopt(easy, CURLOPT_HEADERDATA, transfer.get());
-  curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &Transfer::on_write);
   curl_easy_setopt(easy, CURLOPT_WRITEDATA, transfer.get());
+  curl_easy_setopt(easy, CURLOPT_READDATA, transfer.get());
+  curl_easy_setopt(easy, CURLOPT_SEEKDATA, transfer.get());
 
-  if (request.method == "GET") {
-    curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
-  } else if (request.method == "HEAD") {
+  // Back to a plain GET first: the handle may have done a HEAD, PUT or POST.
+  curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, nullptr);
+  curl_easy_setopt(easy, CURLOPT_NOBODY, 0L);
+  curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
+  if (request.method == "HEAD") {
     curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
   } else if (request.method == "PUT") {
     curl_easy_setopt(easy, CURLOPT_UPLOAD, 1L);
     curl_easy_setopt(easy, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(request.body_size));
-    curl_easy_setopt(easy, CURLOPT_READFUNCTION, &Transfer::on_read);
-    curl_easy_setopt(easy, CURLOPT_READDATA, transfer.get());
-    curl_easy_setopt(easy, CURLOPT_SEEKFUNCTION, &Transfer::on_seek);
-    curl_easy_setopt(easy, CURLOPT_SEEKDATA, transfer.get());
   } else if (request.method == "POST") {
     curl_easy_setopt(easy, CURLOPT_POST, 1L);
     curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body_size));
     curl_easy_setopt(easy, CURLOPT_POSTFIELDS, request.body_size ? request.body : "");
-  } else {
+  } else if (request.method != "GET") {
     curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   }
 
@@ -296,7 +301,9 @@ int HttpEngine::poll(std::chrono::milliseconds max_wait) {
   }
   int still_running = 0;
   curl_multi_perform(multi_.get(), &still_running);
-  if (running_ > 0 && max_wait.count() > 0) {
+  if (max_wait.count() > 0) {
+    // With no transfer running this simply sleeps until the next timer or
+    // max_wait, so a backoff does not spin.
     curl_multi_poll(multi_.get(), nullptr, 0, static_cast<int>(max_wait.count()), nullptr);
     curl_multi_perform(multi_.get(), &still_running);
   }

@@ -15,7 +15,7 @@ constexpr std::int64_t kModifyWindowNs = 1'000'000'000;  // rclone's default --m
                                                           // many file systems keep only seconds; 1 s is safe.
 
 /// Pieces at least this large skip the write buffer (see the sink below).
-constexpr std::size_t kDirectWriteBytes = 128 * 1024;
+constexpr std::size_t kDirectWriteBytes = 64 * 1024;
 
 }  // namespace
 
@@ -50,7 +50,7 @@ struct TransferExecutor::ObjectTransfer {
   bool is_chunk = false;
   FilePaths paths;
   std::unique_ptr<WritableFile> file;
-  std::vector<char> buffer;
+  WriteBuffer buffer;  ///< taken on the first small piece only
   std::size_t buffered = 0;
   std::uint64_t buffer_offset = 0;  ///< object offset of buffer[0]
   std::optional<Error> write_error;
@@ -58,7 +58,7 @@ struct TransferExecutor::ObjectTransfer {
   /// Write the buffered bytes at their offset.
   bool flush() {
     if (buffered == 0 || !file) return !write_error;
-    Status status = file->write_at(buffer_offset, buffer.data(), buffered);
+    Status status = file->write_at(buffer_offset, buffer.bytes.get(), buffered);
     buffer_offset += buffered;
     buffered = 0;
     if (!status.ok()) write_error = status.error();
@@ -116,17 +116,18 @@ void TransferExecutor::note_running_change(int delta) {
   if (running_ == 0 && delta < 0) stats_.busy_ns += now - busy_since_ns_;
 }
 
-std::vector<char> TransferExecutor::take_buffer() {
+WriteBuffer TransferExecutor::take_buffer() {
   if (!spare_buffers_.empty()) {
-    std::vector<char> buffer = std::move(spare_buffers_.back());
+    WriteBuffer buffer = std::move(spare_buffers_.back());
     spare_buffers_.pop_back();
     return buffer;
   }
-  return std::vector<char>(options_.buffer_bytes);
+  // Not value-initialised: zeroing 4 MiB per transfer would only cost page faults.
+  return WriteBuffer{std::unique_ptr<char[]>(new char[options_.buffer_bytes]), options_.buffer_bytes};
 }
 
-void TransferExecutor::return_buffer(std::vector<char> buffer) {
-  if (!buffer.empty() && spare_buffers_.size() < static_cast<std::size_t>(options_.transfers)) {
+void TransferExecutor::return_buffer(WriteBuffer buffer) {
+  if (buffer.bytes && spare_buffers_.size() < static_cast<std::size_t>(options_.transfers)) {
     spare_buffers_.push_back(std::move(buffer));
   }
 }
@@ -185,7 +186,6 @@ void TransferExecutor::start_object(ActiveItem& item, const ObjectRef& object) {
         transfer->paths.temp_path, object.size, is_chunk ? OpenMode::shared_chunks : OpenMode::whole_file);
     if (!file.ok()) return fail_object(item, object, file.error());
     transfer->file = std::move(file).value();
-    transfer->buffer = take_buffer();
     transfer->buffer_offset = request.offset;
   }
 
@@ -208,14 +208,15 @@ void TransferExecutor::start_object(ActiveItem& item, const ObjectRef& object) {
       if (!status.ok()) raw->write_error = status.error();
       return status.ok();
     }
+    if (!raw->buffer.bytes) raw->buffer = take_buffer();
     while (size > 0) {
-      const std::size_t room = raw->buffer.size() - raw->buffered;
+      const std::size_t room = raw->buffer.capacity - raw->buffered;
       const std::size_t n = std::min(room, size);
-      std::memcpy(raw->buffer.data() + raw->buffered, data, n);
+      std::memcpy(raw->buffer.bytes.get() + raw->buffered, data, n);
       raw->buffered += n;
       data += n;
       size -= n;
-      if (raw->buffered == raw->buffer.size() && !raw->flush()) return false;
+      if (raw->buffered == raw->buffer.capacity && !raw->flush()) return false;
     }
     return true;
   };
@@ -276,10 +277,6 @@ void TransferExecutor::finish_object(ObjectTransfer& transfer, Result<GetResult>
     ++item.done.objects_copied;
     item.done.bytes += result->bytes;
     if (options_.verbosity > 0) fmt::print("copied: {} ({} bytes)\n", object.key, result->bytes);
-  }
-  stats_.retries = client_.stats().retries;
-  for (std::size_t i = 0; i < kErrorKinds && i < client_.stats().retries_by_kind.size(); ++i) {
-    stats_.retries_by_kind[i] = client_.stats().retries_by_kind[i];
   }
   maybe_finish_item(item);
   pump();

@@ -49,6 +49,12 @@ struct ExecutorOptions {
   int verbosity = 0;
 };
 
+/// A per-transfer buffer that gathers small body pieces into one write.
+struct WriteBuffer {
+  std::unique_ptr<char[]> bytes;
+  std::size_t capacity = 0;
+};
+
 /// True when an existing file counts as already copied under `rule`.
 bool destination_is_current(const FileStat& existing, const ObjectRef& object, SkipRule rule);
 
@@ -86,8 +92,8 @@ class TransferExecutor {
   void object_done(ActiveItem& item);
   void fail_object(ActiveItem& item, const ObjectRef& object, const Error& error);
   void maybe_finish_item(ActiveItem& item);
-  std::vector<char> take_buffer();
-  void return_buffer(std::vector<char> buffer);
+  WriteBuffer take_buffer();
+  void return_buffer(WriteBuffer buffer);
   void note_running_change(int delta);
 
   S3Client& client_;
@@ -97,7 +103,7 @@ class TransferExecutor {
   std::function<void(ItemDone&&)> on_item_done_;
   DirectoryMaker directories_;
   std::list<std::unique_ptr<ActiveItem>> active_;
-  std::vector<std::vector<char>> spare_buffers_;
+  std::vector<WriteBuffer> spare_buffers_;
   int running_ = 0;
   std::int64_t busy_since_ns_ = 0;
 };
