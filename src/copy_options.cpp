@@ -42,7 +42,7 @@ constexpr std::array kOptions{
     // Source, destination, configuration.
     OptionSpec{"--config", "FILE"}, OptionSpec{"--endpoint", "URL"}, OptionSpec{"--region", "NAME"},
     OptionSpec{"--addressing", "path|virtual"}, OptionSpec{"--s3-force-path-style", ""},
-    OptionSpec{"--ca-bundle", "FILE"}, OptionSpec{"--io", "posix|mpiio"},
+    OptionSpec{"--ca-bundle", "FILE"}, OptionSpec{"--io", "posix|mpiio"}, OptionSpec{"--direct-io", ""},
     // Performance.
     OptionSpec{"--transfers", "N"}, OptionSpec{"--multi-thread-cutoff", "SIZE"},
     OptionSpec{"--chunk-size", "SIZE"}, OptionSpec{"--buffer-size", "SIZE"}, OptionSpec{"--retries", "N"},
@@ -248,6 +248,8 @@ class Parser {
         force_path_style_ = on ? Addressing::path : Addressing::virtual_hosted;
       } else if (name == "--ignore-existing") {
         o.ignore_existing = on;
+      } else if (name == "--direct-io") {
+        o.direct_io = on;
       } else if (name == "--dry-run") {
         o.dry_run = on;
       } else if (name == "--quiet") {
@@ -373,6 +375,9 @@ class Parser {
       o.connection.overrides.addressing = force_path_style_;
     }
     if (o.report && !o.failed_list) o.failed_list = *o.report + ".failed";
+    if (o.direct_io && o.io == IoBackend::mpiio) {
+      fail("--direct-io applies to --io posix (MPI-IO chooses its own way to the file system)");
+    }
 
     check_bench_flags();
     check_positionals();
@@ -507,6 +512,8 @@ Usage:
 
 Source and destination:
   --io posix|mpiio             how files in DEST are written (default posix)
+  --direct-io                  posix: write with O_DIRECT, past the page cache (less CPU; bytes
+                               are on the device when the run ends); off by default
   --ignore-existing            skip every object whose DEST file exists (see Skipping)
   -n, --dry-run                list what would be copied or skipped, transfer nothing
 

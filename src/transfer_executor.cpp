@@ -75,6 +75,9 @@ TransferExecutor::TransferExecutor(S3Client& client, FileBackend& backend, Execu
       on_item_done_(std::move(on_item_done)) {
   options_.transfers = std::max(1, options_.transfers);
   options_.buffer_bytes = std::max<std::size_t>(options_.buffer_bytes, 64 * 1024);
+  // Direct I/O wants every write aligned: all bytes go through the buffer,
+  // which is only ever written whole until the object's last piece.
+  aligned_writes_ = backend_.preferred_alignment() > 1;
 }
 
 TransferExecutor::~TransferExecutor() = default;
@@ -122,8 +125,13 @@ WriteBuffer TransferExecutor::take_buffer() {
     spare_buffers_.pop_back();
     return buffer;
   }
-  // Not value-initialised: zeroing 4 MiB per transfer would only cost page faults.
-  return WriteBuffer{std::unique_ptr<char[]>(new char[options_.buffer_bytes]), options_.buffer_bytes};
+  // Not value-initialised: zeroing 4 MiB per transfer would only cost page
+  // faults. Aligned (and sized) for direct I/O whatever the backend.
+  const std::size_t alignment = std::max<std::size_t>(backend_.preferred_alignment(), 4096);
+  const std::size_t capacity = (options_.buffer_bytes + alignment - 1) / alignment * alignment;
+  char* bytes = static_cast<char*>(std::aligned_alloc(alignment, capacity));
+  if (bytes == nullptr) throw std::bad_alloc();
+  return WriteBuffer{std::unique_ptr<char, WriteBuffer::Free>(bytes), capacity};
 }
 
 void TransferExecutor::return_buffer(WriteBuffer buffer) {
@@ -202,7 +210,7 @@ void TransferExecutor::start_object(ActiveItem& item, const ObjectRef& object) {
     }
     // A piece as large as this is already worth its own write: write it
     // from curl's buffer and skip the copy into ours.
-    if (raw->buffered == 0 && size >= kDirectWriteBytes) {
+    if (raw->buffered == 0 && size >= kDirectWriteBytes && !aligned_writes_) {
       Status status = raw->file->write_at(offset, data, size);
       raw->buffer_offset = offset + size;
       if (!status.ok()) raw->write_error = status.error();

@@ -220,6 +220,8 @@ TEST_CASE("switches: alone, =true, =false", "[copy_options]") {
   CHECK(clustered.dry_run);
   CHECK(clustered.verbosity == 1);
   CHECK(parsed({"--bench", "write", "--keep", "/d"}).keep);
+  CHECK(copy_with({"--direct-io"}).direct_io);
+  CHECK_FALSE(copy_with({}).direct_io);
   CHECK(parsed({"--bench", "write", "--keep=true", "/d"}).keep);
   CHECK_FALSE(parsed({"--bench", "write", "--keep=false", "/d"}).keep);
   CHECK(copy_with({"--s3-force-path-style"}).connection.overrides.addressing ==
@@ -407,6 +409,7 @@ TEST_CASE("usage errors: exit 2, one line that names the flag", "[copy_options]"
       {{"--bench-files", "2", "s3://bucket", "d"}, "--bench-files only applies with --bench"},
       {{"--bench-size", "1M", "s3://bucket", "d"}, "--bench-size only applies with --bench"},
       {{"--keep", "s3://bucket", "d"}, "--keep only applies with --bench"},
+      {{"--direct-io", "--io", "mpiio", "s3://bucket", "d"}, "--direct-io applies to --io posix"},
       {{"--bench", "read", "--keep", "s3://bucket"}, "--keep only applies to --bench write"},
       {{"--bench", "read", "--bench-files", "3", "s3://bucket"}, "--bench-files only applies to --bench write"},
       {{"--bench", "read", "--bench-size", "3M", "s3://bucket"}, "--bench-size only applies to --bench write"},
@@ -436,7 +439,7 @@ TEST_CASE("the help text: every flag, every default, within 100 columns", "[copy
   const std::vector<std::string> flags{
       "--config", "--endpoint", "--region", "--addressing", "--s3-force-path-style", "--ca-bundle", "--transfers",
       "--multi-thread-cutoff", "--chunk-size", "--buffer-size", "--files-from", "--include", "--exclude",
-      "--ignore-existing", "--dry-run", "-n,", "--io", "--stats", "--report", "--failed-list", "--retries",
+      "--ignore-existing", "--dry-run", "-n,", "--io", "--direct-io", "--stats", "--report", "--failed-list", "--retries",
       "--timeout", "--contimeout", "-v,", "--verbose", "-q,", "--quiet", "--bench", "--iterations", "--bench-files",
       "--bench-size", "--keep", "-h,", "--help", "-V,", "--version"};
   for (const std::string& flag : flags) {

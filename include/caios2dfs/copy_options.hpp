@@ -32,6 +32,7 @@ struct CopyOptions {
   bool ignore_existing = false;                     ///< --ignore-existing
   bool dry_run = false;                             ///< --dry-run / -n
   IoBackend io = IoBackend::posix;                  ///< --io posix|mpiio
+  bool direct_io = false;                           ///< --direct-io (posix only)
   std::chrono::milliseconds stats_interval{10'000};  ///< --stats (0: off)
   std::optional<std::string> report;                ///< --report FILE (JSON)
   std::optional<std::string> failed_list;           ///< --failed-list FILE (default: REPORT.failed when --report)

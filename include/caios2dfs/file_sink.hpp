@@ -39,12 +39,20 @@ class FileBackend {
  public:
   virtual ~FileBackend() = default;
   virtual const char* name() const = 0;
+  /// Writes whose offset, size and buffer address are multiples of this go
+  /// straight to the device (O_DIRECT); others are still correct, only slower.
+  /// 1 when the backend has no preference.
+  virtual std::size_t preferred_alignment() const { return 1; }
   /// Open `path` for writing an object of `size` bytes.
   virtual Result<std::unique_ptr<WritableFile>> open(const std::string& path, std::uint64_t size, OpenMode mode) = 0;
 };
 
-/// pwrite(2) on a file descriptor.
-std::unique_ptr<FileBackend> make_posix_backend();
+/// pwrite(2) on a file descriptor. With `direct_io`, files are opened
+/// O_DIRECT: aligned writes bypass the page cache (no copy into it, bytes on
+/// the device when the write returns); the unaligned tail of a file is
+/// written through the page cache. Falls back to buffered I/O where the file
+/// system refuses O_DIRECT.
+std::unique_ptr<FileBackend> make_posix_backend(bool direct_io = false);
 /// MPI_File_write_at on a file opened with MPI_COMM_SELF (independent I/O,
 /// so ranks never wait for each other).
 std::unique_ptr<FileBackend> make_mpiio_backend();

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdlib>
 #include <functional>
 #include <list>
 #include <memory>
@@ -49,9 +50,13 @@ struct ExecutorOptions {
   int verbosity = 0;
 };
 
-/// A per-transfer buffer that gathers small body pieces into one write.
+/// A per-transfer buffer that gathers small body pieces into one write,
+/// aligned for O_DIRECT.
 struct WriteBuffer {
-  std::unique_ptr<char[]> bytes;
+  struct Free {
+    void operator()(char* bytes) const noexcept { std::free(bytes); }
+  };
+  std::unique_ptr<char, Free> bytes;
   std::size_t capacity = 0;
 };
 
@@ -106,6 +111,7 @@ class TransferExecutor {
   std::vector<WriteBuffer> spare_buffers_;
   int running_ = 0;
   std::int64_t busy_since_ns_ = 0;
+  bool aligned_writes_ = false;
 };
 
 }  // namespace caios
