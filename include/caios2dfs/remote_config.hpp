@@ -7,6 +7,10 @@
 // touch the file system or the process environment. Only read_text_file,
 // process_environment and the load_* helpers at the end do I/O.
 //
+// Implemented in src/remote_config.cpp (rclone, describe, shells),
+// src/aws_config.cpp (AWS shared files and profiles) and src/ini_file.cpp
+// (parse_ini, declared in ini_file.hpp).
+//
 // Secrets (secret_access_key, session_token) never appear in an Error, a
 // warning, `origin` or describe(): messages name the key or variable, never
 // its value. Line contents of a config file are never quoted in errors either,
@@ -38,6 +42,7 @@
 #include <vector>
 
 #include "caios2dfs/error.hpp"
+#include "caios2dfs/ini_file.hpp"  // IniFile, parse_ini, TextFile
 #include "caios2dfs/sigv4.hpp"
 
 namespace caios {
@@ -75,14 +80,6 @@ struct Environment {
   std::function<std::optional<std::string>(const std::string&)> get;
 };
 
-/// A file read by the shell: its path, its contents, and whether users other
-/// than the owner may read it (group or other read bit set).
-struct TextFile {
-  std::string path;
-  std::string text;
-  bool readable_by_others = false;
-};
-
 /// Settings given on our command line; they beat every other source.
 struct RemoteOverrides {
   std::optional<std::string> endpoint;  ///< --endpoint; "https://" added when no scheme
@@ -90,41 +87,6 @@ struct RemoteOverrides {
   std::optional<Addressing> addressing; ///< --addressing / --force-path-style
   std::optional<std::string> ca_bundle; ///< --ca-bundle
 };
-
-// ---------------------------------------------------------------- INI files
-
-struct IniEntry {
-  std::string key;    ///< as written (trimmed)
-  std::string value;  ///< trimmed; `...` and """...""" quoting removed as goconfig does
-  /// AWS nested form: for "s3 =\n  addressing_style = path" the inner entry
-  /// has subsection "s3". Empty for ordinary entries.
-  std::string subsection;
-  int line = 0;  ///< 1-based line number in the file
-};
-
-struct IniSection {
-  std::string name;  ///< text between the brackets, trimmed
-  std::vector<IniEntry> entries;  ///< in file order; a repeated key: the last one wins
-};
-
-struct IniFile {
-  std::string path;  ///< for messages only
-  bool readable_by_others = false;
-  std::vector<IniSection> sections;  ///< in file order; repeated headers are merged
-
-  /// The section named exactly `name`, or nullptr.
-  const IniSection* find(std::string_view name) const;
-  std::vector<std::string> section_names() const;
-};
-
-/// Parse an INI file as rclone (goconfig) and the AWS SDKs read theirs.
-/// Lines before the first section header go to a section named "DEFAULT".
-/// Errors (kind config): an encrypted rclone config (tells how to get a plain
-/// copy), a line that is neither a comment, a [section] nor key = value (the
-/// message gives the line number, not the line).
-Result<IniFile> parse_ini(std::string_view text, std::string_view path);
-/// Same, keeping the file's readable_by_others flag for permission warnings.
-Result<IniFile> parse_ini(const TextFile& file);
 
 // ---------------------------------------------------------------- rclone
 
