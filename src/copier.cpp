@@ -364,8 +364,9 @@ class CopyRank {
 
   void event_loop() {
     while (!terminated_) {
-      const bool busy = executor_.running() > 0 || client_.engine().pending() > 0;
+      const bool busy = executor_.running() > 0 || client_.engine().pending() > 0 || !executor_.idle();
       client_.engine().poll(std::chrono::milliseconds(busy ? 1 : 0));
+      executor_.poll_writes();
       bool progressed = handle_messages();
       while (executor_.wants_work() && !queue_.empty()) {
         WorkItem item = std::move(queue_.front());

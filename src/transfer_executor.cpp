@@ -50,20 +50,14 @@ struct TransferExecutor::ObjectTransfer {
   bool is_chunk = false;
   FilePaths paths;
   std::unique_ptr<WritableFile> file;
-  WriteBuffer buffer;  ///< taken on the first small piece only
+  WriteBuffer buffer;  ///< taken on the first piece that is not written directly
   std::size_t buffered = 0;
   std::uint64_t buffer_offset = 0;  ///< object offset of buffer[0]
   std::optional<Error> write_error;
-
-  /// Write the buffered bytes at their offset.
-  bool flush() {
-    if (buffered == 0 || !file) return !write_error;
-    Status status = file->write_at(buffer_offset, buffer.bytes.get(), buffered);
-    buffer_offset += buffered;
-    buffered = 0;
-    if (!status.ok()) write_error = status.error();
-    return !write_error;
-  }
+  std::uint64_t tag = 0;
+  int pending_writes = 0;  ///< on the writer thread
+  bool get_done = false;
+  std::optional<Result<GetResult>> result;
 };
 
 TransferExecutor::TransferExecutor(S3Client& client, FileBackend& backend, ExecutorOptions options,
@@ -78,6 +72,10 @@ TransferExecutor::TransferExecutor(S3Client& client, FileBackend& backend, Execu
   // Direct I/O wants every write aligned: all bytes go through the buffer,
   // which is only ever written whole until the object's last piece.
   aligned_writes_ = backend_.preferred_alignment() > 1;
+  if (aligned_writes_ && options_.destination == Destination::files && !options_.dry_run) {
+    HttpEngine& engine = client_.engine();
+    writer_ = std::make_unique<AsyncWriter>([&engine] { engine.wakeup(); });
+  }
 }
 
 TransferExecutor::~TransferExecutor() = default;
@@ -120,6 +118,12 @@ void TransferExecutor::note_running_change(int delta) {
 }
 
 WriteBuffer TransferExecutor::take_buffer() {
+  // With writes in flight on the writer thread, memory stays bounded: past
+  // one buffer per transfer plus a few, wait for a write to hand one back.
+  while (writer_ && spare_buffers_.empty() && buffers_allocated_ >= static_cast<std::size_t>(options_.transfers) + 4 &&
+         writer_->in_flight() > 0) {
+    absorb(writer_->wait_completed());
+  }
   if (!spare_buffers_.empty()) {
     WriteBuffer buffer = std::move(spare_buffers_.back());
     spare_buffers_.pop_back();
@@ -131,13 +135,54 @@ WriteBuffer TransferExecutor::take_buffer() {
   const std::size_t capacity = (options_.buffer_bytes + alignment - 1) / alignment * alignment;
   char* bytes = static_cast<char*>(std::aligned_alloc(alignment, capacity));
   if (bytes == nullptr) throw std::bad_alloc();
+  ++buffers_allocated_;
   return WriteBuffer{std::unique_ptr<char, WriteBuffer::Free>(bytes), capacity};
 }
 
 void TransferExecutor::return_buffer(WriteBuffer buffer) {
-  if (buffer.bytes && spare_buffers_.size() < static_cast<std::size_t>(options_.transfers)) {
+  if (!buffer.bytes) return;
+  if (spare_buffers_.size() < static_cast<std::size_t>(options_.transfers) + 4) {
     spare_buffers_.push_back(std::move(buffer));
+  } else {
+    --buffers_allocated_;
   }
+}
+
+bool TransferExecutor::flush(ObjectTransfer& transfer) {
+  if (transfer.buffered == 0 || !transfer.file || transfer.write_error) return !transfer.write_error;
+  if (writer_) {
+    ++transfer.pending_writes;
+    writer_->submit(AsyncWriter::Job{transfer.file.get(), transfer.buffer_offset, std::move(transfer.buffer),
+                                     transfer.buffered, transfer.tag});
+    transfer.buffer = WriteBuffer{};
+  } else {
+    Status status = transfer.file->write_at(transfer.buffer_offset, transfer.buffer.bytes.get(), transfer.buffered);
+    if (!status.ok()) transfer.write_error = status.error();
+  }
+  transfer.buffer_offset += transfer.buffered;
+  transfer.buffered = 0;
+  return !transfer.write_error;
+}
+
+void TransferExecutor::absorb(std::vector<AsyncWriter::Done> done) {
+  for (AsyncWriter::Done& finished : done) {
+    return_buffer(std::move(finished.buffer));
+    auto it = writing_.find(finished.tag);
+    if (it == writing_.end()) continue;
+    ObjectTransfer& transfer = *it->second;
+    --transfer.pending_writes;
+    if (!finished.status.ok() && !transfer.write_error) transfer.write_error = finished.status.error();
+    if (transfer.get_done && transfer.pending_writes == 0) ready_.push_back(it->second);
+  }
+}
+
+void TransferExecutor::poll_writes() {
+  if (!writer_) return;
+  absorb(writer_->take_completed());
+  std::vector<std::shared_ptr<ObjectTransfer>> ready;
+  ready.swap(ready_);
+  for (const auto& transfer : ready) finalize(*transfer);
+  if (!ready.empty()) pump();
 }
 
 void TransferExecutor::fail_object(ActiveItem& item, const ObjectRef& object, const Error& error) {
@@ -195,6 +240,8 @@ void TransferExecutor::start_object(ActiveItem& item, const ObjectRef& object) {
     if (!file.ok()) return fail_object(item, object, file.error());
     transfer->file = std::move(file).value();
     transfer->buffer_offset = request.offset;
+    transfer->tag = next_tag_++;
+    if (writer_) writing_.emplace(transfer->tag, transfer);
   }
 
   stats_.note_start(wall_clock_ns());
@@ -208,6 +255,7 @@ void TransferExecutor::start_object(ActiveItem& item, const ObjectRef& object) {
       stats_.bytes += size;  // --bench read: the bytes end here
       return true;
     }
+    if (raw->write_error) return false;  // a write on the writer thread failed
     // A piece as large as this is already worth its own write: write it
     // from curl's buffer and skip the copy into ours.
     if (raw->buffered == 0 && size >= kDirectWriteBytes && !aligned_writes_) {
@@ -216,54 +264,67 @@ void TransferExecutor::start_object(ActiveItem& item, const ObjectRef& object) {
       if (!status.ok()) raw->write_error = status.error();
       return status.ok();
     }
-    if (!raw->buffer.bytes) raw->buffer = take_buffer();
     while (size > 0) {
+      // A flush hands the buffer to the writer thread: take another.
+      if (!raw->buffer.bytes) raw->buffer = take_buffer();
       const std::size_t room = raw->buffer.capacity - raw->buffered;
       const std::size_t n = std::min(room, size);
       std::memcpy(raw->buffer.bytes.get() + raw->buffered, data, n);
       raw->buffered += n;
       data += n;
       size -= n;
-      if (raw->buffered == raw->buffer.capacity && !raw->flush()) return false;
+      if (raw->buffered == raw->buffer.capacity && !flush(*raw)) return false;
     }
     return true;
   };
   client_.get(std::move(request), std::move(sink), [this, transfer](Result<GetResult> result) {
-    finish_object(*transfer, std::move(result));
+    on_get_done(transfer, std::move(result));
   });
 }
 
-void TransferExecutor::finish_object(ObjectTransfer& transfer, Result<GetResult> result) {
-  ActiveItem& item = *transfer.item;
-  const ObjectRef& object = *transfer.object;
-  --item.running;
+void TransferExecutor::on_get_done(const std::shared_ptr<ObjectTransfer>& transfer, Result<GetResult> result) {
   note_running_change(-1);
   stats_.last_end_ns = wall_clock_ns();
+  if (result.ok()) {
+    stats_.time_to_first_byte.add(result->time_to_first_byte);
+    stats_.request_time.add(result->total_time);
+    (void)flush(*transfer);  // the last piece
+  }
+  transfer->get_done = true;
+  transfer->result = std::move(result);
+  // With direct I/O the last writes may still be on the writer thread:
+  // poll_writes() finishes the transfer when they are done.
+  if (transfer->pending_writes == 0) finalize(*transfer);
+  pump();
+}
+
+void TransferExecutor::finalize(ObjectTransfer& transfer) {
+  ActiveItem& item = *transfer.item;
+  const ObjectRef& object = *transfer.object;
+  Result<GetResult>& result = *transfer.result;
+  --item.running;
 
   std::optional<Error> error;
   if (!result.ok()) {
     // The sink's own failure (disk full, ...) explains an aborted GET better.
     error = transfer.write_error ? *transfer.write_error : result.error();
-  } else {
-    stats_.time_to_first_byte.add(result->time_to_first_byte);
-    stats_.request_time.add(result->total_time);
-    if (!transfer.is_chunk && result->object_size != object.size) {
-      error = Error{};
-      error->kind = ErrorKind::changed;
-      error->operation = "GET";
-      error->subject = object.key;
-      error->message = fmt::format("object is now {} bytes, listed as {}: it changed during the copy",
-                                   result->object_size, object.size);
-    }
+  } else if (transfer.write_error) {
+    error = transfer.write_error;
+  } else if (!transfer.is_chunk && result->object_size != object.size) {
+    error = Error{};
+    error->kind = ErrorKind::changed;
+    error->operation = "GET";
+    error->subject = object.key;
+    error->message = fmt::format("object is now {} bytes, listed as {}: it changed during the copy",
+                                 result->object_size, object.size);
   }
   if (transfer.file) {
-    if (!error && !transfer.flush()) error = transfer.write_error;
     Status closed = transfer.file->close();
     if (!error && !closed.ok()) error = closed.error();
     transfer.file.reset();
     return_buffer(std::move(transfer.buffer));
   }
-  if (!error && result.ok() && transfer.paths.final_path.size() > 0 && !transfer.is_chunk) {
+  if (!error && !transfer.paths.final_path.empty() && !transfer.is_chunk) {
     Status status = set_mtime(transfer.paths.temp_path, object.mtime_ns);
     if (status.ok()) status = rename_path(transfer.paths.temp_path, transfer.paths.final_path);
     if (!status.ok()) error = status.error();
@@ -286,8 +347,8 @@ void TransferExecutor::finish_object(ObjectTransfer& transfer, Result<GetResult>
     item.done.bytes += result->bytes;
     if (options_.verbosity > 0) fmt::print("copied: {} ({} bytes)\n", object.key, result->bytes);
   }
+  writing_.erase(transfer.tag);  // may free `transfer`: nothing below touches it
   maybe_finish_item(item);
-  pump();
 }
 
 void TransferExecutor::maybe_finish_item(ActiveItem& item) {

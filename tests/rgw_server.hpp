@@ -31,6 +31,11 @@ struct RgwServer {
   std::string secret_key;
   std::string region;
   int port = 0;
+  /// https://localhost:PORT+1, with a certificate signed by `ca_bundle`'s
+  /// private test CA (not in the system store). Empty for a server started
+  /// by an rgw-server without HTTPS.
+  std::string https_endpoint;
+  std::string ca_bundle;  ///< DIR/ca.pem: PEM of the test CA
 
   /// Reads the env file named by $CAIOS_TEST_RGW_ENV (written by `rgw-server start`).
   static const RgwServer& get() {
@@ -47,6 +52,17 @@ struct RgwServer {
         addressing == Addressing::path ? endpoint : "http://localhost:" + std::to_string(port);
     return parse_endpoint(url, addressing, region).value();
   }
+
+  /// The HTTPS endpoint. Virtual-hosted needs the bucket's exact name in the
+  /// certificate: libcurl does not match *.localhost against BUCKET.localhost,
+  /// so only kTlsVirtualHostBucket works that way (see scripts/rgw-server).
+  S3Endpoint s3_https_endpoint(Addressing addressing = Addressing::path) const {
+    if (https_endpoint.empty()) throw std::runtime_error("the test server's env has no CAIOS_TEST_HTTPS_ENDPOINT: restart it");
+    return parse_endpoint(https_endpoint, addressing, region).value();
+  }
+
+  /// The one bucket name the server certificate carries (DNS:tls-vhost.localhost).
+  static constexpr const char* kTlsVirtualHostBucket = "tls-vhost";
 
   /// A bucket name no other test (or earlier run) uses.
   static std::string unique_bucket(const std::string& stem) {
@@ -76,6 +92,8 @@ struct RgwServer {
     server.secret_key = values["CAIOS_TEST_SECRET_KEY"];
     server.region = values["CAIOS_TEST_REGION"];
     server.port = std::stoi(server.endpoint.substr(server.endpoint.rfind(':') + 1));
+    server.https_endpoint = values["CAIOS_TEST_HTTPS_ENDPOINT"];
+    server.ca_bundle = values["CAIOS_TEST_CA_BUNDLE"];
     return server;
   }
 };
@@ -87,9 +105,15 @@ struct RgwClient {
 
   explicit RgwClient(Addressing addressing = Addressing::path, Credentials credentials = RgwServer::get().credentials(),
                      int max_retries = 3)
-      : engine(HttpEngineOptions{8, 5000, 30, 512 * 1024, {}, false}),
-        client(engine, RgwServer::get().s3_endpoint(addressing), std::move(credentials),
-               [] { return std::chrono::system_clock::now(); }, retry_policy(max_retries), 1) {}
+      : RgwClient(RgwServer::get().s3_endpoint(addressing), "", std::move(credentials), max_retries) {}
+
+  /// Any endpoint of the test server (e.g. s3_https_endpoint()); `ca_bundle`
+  /// empty means the system store.
+  RgwClient(S3Endpoint endpoint, std::string ca_bundle, Credentials credentials = RgwServer::get().credentials(),
+            int max_retries = 3)
+      : engine(HttpEngineOptions{8, 5000, 30, 512 * 1024, std::move(ca_bundle), false}),
+        client(engine, std::move(endpoint), std::move(credentials), [] { return std::chrono::system_clock::now(); },
+               retry_policy(max_retries), 1) {}
 
   static RetryPolicy retry_policy(int max_retries) {
     RetryPolicy policy;

@@ -240,3 +240,86 @@ TEST_CASE("s3tool lists a bucket and fetches one object by hand", "[rgw][tool]")
   CHECK(std::string(line).find("70000") != std::string::npos);
   CHECK(std::string(line).find("x/y z.bin") != std::string::npos);
 }
+
+// HTTPS: RGW's second frontend, with a certificate from the private CA that
+// scripts/rgw-server made (DIR/ca.pem). The system store does not know it.
+
+TEST_CASE("HTTPS with the test CA lists and fetches objects", "[rgw][tls]") {
+  const RgwServer& s = RgwServer::get();
+  RgwClient t(s.s3_https_endpoint(), s.ca_bundle);
+  REQUIRE(t.client.endpoint().scheme == "https");
+  const std::string bucket = RgwServer::unique_bucket("tls");
+  REQUIRE(t.make_bucket(bucket).ok());
+  const std::string object = pattern_bytes(700'001, 11);
+  REQUIRE(t.put(bucket, "big.bin", object).ok());
+  REQUIRE(t.put(bucket, "dir/small one", "over TLS").ok());
+
+  auto listed = t.list(ListRequest{bucket, "", "", "", 1});
+  REQUIRE(listed.ok());
+  REQUIRE(listed->size() == 2);
+  CHECK((*listed)[0].key == "big.bin");
+  CHECK((*listed)[0].size == object.size());
+  CHECK((*listed)[1].key == "dir/small one");
+
+  auto range = t.get_bytes(GetRequest{bucket, "big.bin", 4097, 300'000, (*listed)[0].etag});
+  REQUIRE(range.ok());
+  CHECK(*range == object.substr(4097, 300'000));
+  auto whole = t.get_bytes(GetRequest{bucket, "big.bin", 0, 0, ""});
+  REQUIRE(whole.ok());
+  CHECK(*whole == object);
+  CHECK(t.get_bytes(GetRequest{bucket, "dir/small one", 5, 3, ""}).value() == "TLS");
+  CHECK(t.client.stats().retries == 0);
+
+  // The same objects over plain HTTP: one server, two frontends.
+  CHECK(RgwClient().get_bytes(GetRequest{bucket, "dir/small one", 0, 0, ""}).value() == "over TLS");
+}
+
+TEST_CASE("HTTPS without the right CA fails certificate verification and is not retried", "[rgw][tls][errors]") {
+  const RgwServer& s = RgwServer::get();
+  // Empty CA bundle: the system store, which has never heard of the test CA.
+  RgwClient t(s.s3_https_endpoint(), "", s.credentials(), 5);
+  auto listed = t.list(ListRequest{"any-bucket", "", "", "", 0});
+  REQUIRE_FALSE(listed.ok());
+  const std::string message = listed.error().to_string();
+  INFO(message);
+  CHECK(listed.error().kind == ErrorKind::network);
+  CHECK_FALSE(listed.error().retryable);
+  CHECK(message.find("certificate") != std::string::npos);
+  CHECK(message.find("--ca-bundle") != std::string::npos);
+  CHECK(t.client.stats().retries == 0);
+}
+
+TEST_CASE("virtual-hosted HTTPS works for a bucket named in the certificate", "[rgw][tls][addressing]") {
+  const RgwServer& s = RgwServer::get();
+  RgwClient t(s.s3_https_endpoint(Addressing::virtual_hosted), s.ca_bundle);
+  // The certificate names tls-vhost.localhost exactly (libcurl will not match
+  // *.localhost), so every run shares this one bucket: tolerate it existing
+  // and keep each run's objects under a prefix of their own.
+  const std::string bucket = RgwServer::kTlsVirtualHostBucket;
+  Status made = t.make_bucket(bucket);
+  if (!made.ok()) {
+    INFO(made.error().to_string());
+    REQUIRE((made.error().s3_code == "BucketAlreadyOwnedByYou" || made.error().s3_code == "BucketAlreadyExists"));
+  }
+  const std::string prefix = RgwServer::unique_bucket("run") + "/";
+  REQUIRE(t.put(bucket, prefix + "a b", "virtual over TLS").ok());
+  auto listed = t.list(ListRequest{bucket, prefix, "", "", 0});
+  REQUIRE(listed.ok());
+  REQUIRE(listed->size() == 1);
+  CHECK(listed->front().key == prefix + "a b");
+  CHECK(t.get_bytes(GetRequest{bucket, prefix + "a b", 8, 4, ""}).value() == "over");
+  // Path style over HTTPS reaches the same object.
+  RgwClient path_client(s.s3_https_endpoint(), s.ca_bundle);
+  CHECK(path_client.get_bytes(GetRequest{bucket, prefix + "a b", 0, 7, ""}).value() == "virtual");
+  REQUIRE(run_sync<Unit>(t.engine, [&](auto done) { t.client.delete_object(bucket, prefix + "a b", done); }).ok());
+
+  SECTION("any other bucket fails hostname verification: *.localhost does not cover it") {
+    RgwClient other(s.s3_https_endpoint(Addressing::virtual_hosted), s.ca_bundle, s.credentials(), 5);
+    auto failed = other.list(ListRequest{"not-in-the-certificate", "", "", "", 0});
+    REQUIRE_FALSE(failed.ok());
+    INFO(failed.error().to_string());
+    CHECK(failed.error().kind == ErrorKind::network);
+    CHECK_FALSE(failed.error().retryable);
+    CHECK(other.client.stats().retries == 0);
+  }
+}

@@ -98,6 +98,9 @@ class HttpEngine {
   /// poll() until nothing is pending.
   void run_until_idle();
 
+  /// Make a poll() that is waiting return now. The one method any thread may call.
+  void wakeup() { curl_multi_wakeup(multi_.get()); }
+
  private:
   struct Transfer;
   struct Timer {

@@ -18,8 +18,10 @@
 #include <list>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
+#include "caios2dfs/async_writer.hpp"
 #include "caios2dfs/copy_stats.hpp"
 #include "caios2dfs/file_sink.hpp"
 #include "caios2dfs/fs_ops.hpp"
@@ -50,16 +52,6 @@ struct ExecutorOptions {
   int verbosity = 0;
 };
 
-/// A per-transfer buffer that gathers small body pieces into one write,
-/// aligned for O_DIRECT.
-struct WriteBuffer {
-  struct Free {
-    void operator()(char* bytes) const noexcept { std::free(bytes); }
-  };
-  std::unique_ptr<char, Free> bytes;
-  std::size_t capacity = 0;
-};
-
 /// True when an existing file counts as already copied under `rule`.
 bool destination_is_current(const FileStat& existing, const ObjectRef& object, SkipRule rule);
 
@@ -87,13 +79,19 @@ class TransferExecutor {
   /// Requests running now.
   int running() const { return running_; }
   bool idle() const { return active_.empty(); }
+  /// Finish transfers whose last writes completed on the writer thread.
+  /// Call from the event loop (never from inside a curl callback).
+  void poll_writes();
 
  private:
   struct ActiveItem;
   struct ObjectTransfer;
 
   void start_object(ActiveItem& item, const ObjectRef& object);
-  void finish_object(ObjectTransfer& transfer, Result<GetResult> result);
+  void on_get_done(const std::shared_ptr<ObjectTransfer>& transfer, Result<GetResult> result);
+  void finalize(ObjectTransfer& transfer);
+  bool flush(ObjectTransfer& transfer);
+  void absorb(std::vector<AsyncWriter::Done> done);
   void object_done(ActiveItem& item);
   void fail_object(ActiveItem& item, const ObjectRef& object, const Error& error);
   void maybe_finish_item(ActiveItem& item);
@@ -112,6 +110,14 @@ class TransferExecutor {
   int running_ = 0;
   std::int64_t busy_since_ns_ = 0;
   bool aligned_writes_ = false;
+  std::size_t buffers_allocated_ = 0;
+  std::uint64_t next_tag_ = 0;
+  /// Transfers with writes on the writer thread, by tag (direct I/O only).
+  std::unordered_map<std::uint64_t, std::shared_ptr<ObjectTransfer>> writing_;
+  std::vector<std::shared_ptr<ObjectTransfer>> ready_;  ///< all writes done: finalize in poll_writes()
+  /// Declared last, destroyed first: it finishes its queued writes while the
+  /// files they target are still open.
+  std::unique_ptr<AsyncWriter> writer_;
 };
 
 }  // namespace caios
