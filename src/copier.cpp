@@ -8,7 +8,9 @@
 #include <fstream>
 #include <random>
 #include <thread>
+#include <iostream>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "caios2dfs/files_from.hpp"
 #include "caios2dfs/fs_ops.hpp"
@@ -126,8 +128,15 @@ class CopyRank {
   /// first answer. Returns an error text when the bucket cannot be used.
   std::string first_page() {
     if (options_.files_from) {
-      files_from_ = std::make_unique<std::ifstream>(*options_.files_from);
-      if (!*files_from_) return fmt::format("cannot read --files-from {}: {}", *options_.files_from, std::strerror(errno));
+      if (*options_.files_from == "-") {
+        files_from_ = &std::cin;  // one pass only: standard input cannot be rewound
+      } else {
+        files_from_file_ = std::make_unique<std::ifstream>(*options_.files_from);
+        if (!*files_from_file_) {
+          return fmt::format("cannot read --files-from {}: {}", *options_.files_from, std::strerror(errno));
+        }
+        files_from_ = files_from_file_.get();
+      }
       // The bucket must be reachable even when no key is listed.
       Result<ListPage> probe = run_sync<ListPage>(client_.engine(), [&](auto done) {
         client_.list_page(ListRequest{job_.source.bucket, prefix_, "", "", 1}, done);
@@ -145,11 +154,15 @@ class CopyRank {
   void take_page(ListPage&& page) {
     for (ObjectEntry& entry : page.objects) take_object(std::move(entry));
     flush_planner();
-    if (page.is_truncated) {
+    if (page.is_truncated && page.next_continuation_token.empty() && page.objects.empty()) {
+      // Asking again would return the same page forever.
+      summary_.listing_complete = false;
+      summary_.listing_error = "the server said the listing is truncated but gave no way to continue";
+      fmt::print(stderr, "ERROR: listing stopped: {}\n", summary_.listing_error);
+      listing_done_ = true;
+    } else if (page.is_truncated) {
       list_request_.continuation_token = page.next_continuation_token;
-      if (list_request_.continuation_token.empty() && !page.objects.empty()) {
-        list_request_.start_after = page.objects.back().key;
-      }
+      if (list_request_.continuation_token.empty()) list_request_.start_after = page.objects.back().key;
     } else if (++listings_done_ < options_.iterations) {
       // --bench read --iterations N: list (and fetch) everything again.
       list_request_ = ListRequest{job_.source.bucket, prefix_, "", "", 0};
@@ -271,7 +284,13 @@ class CopyRank {
         const std::streamsize n = files_from_->gcount();
         std::vector<std::string> lines;
         if (n > 0) files_from_parser_.feed(std::string_view(chunk, static_cast<std::size_t>(n)), lines);
-        if (n <= 0 || files_from_->eof()) {
+        if (files_from_->bad()) {
+          // A read error must not pass for the end of the list.
+          summary_.listing_complete = false;
+          summary_.listing_error = fmt::format("cannot read --files-from {}", *options_.files_from);
+          fmt::print(stderr, "ERROR: {}\n", summary_.listing_error);
+          files_from_eof_ = true;
+        } else if (n <= 0 || files_from_->eof()) {
           files_from_parser_.finish(lines);
           files_from_eof_ = true;
         }
@@ -280,6 +299,9 @@ class CopyRank {
       }
       std::string key = prefix_ + pending_paths_.front();
       pending_paths_.pop_front();
+      // A key listed twice (two failed lists joined) must become one copy:
+      // two copies would write the same temporary file at the same time.
+      if (!files_from_seen_.insert(key).second) continue;
       ++heads_in_flight_;
       client_.head(job_.source.bucket, key, [this, key](Result<ObjectInfo> info) {
         --heads_in_flight_;
@@ -294,10 +316,11 @@ class CopyRank {
     }
     if (heads_in_flight_ == 0 && pending_paths_.empty() && files_from_eof_) {
       flush_planner();
-      if (++listings_done_ < options_.iterations) {
+      if (++listings_done_ < options_.iterations && files_from_file_) {
         files_from_->clear();
         files_from_->seekg(0);
         files_from_eof_ = false;
+        files_from_seen_.clear();
         return;
       }
       listing_done_ = true;
@@ -564,7 +587,9 @@ class CopyRank {
   int listings_done_ = 0;  ///< complete passes over the source (--iterations)
   bool listing_done_ = false;
   bool source_busy_ = false;
-  std::unique_ptr<std::ifstream> files_from_;
+  std::unique_ptr<std::ifstream> files_from_file_;
+  std::istream* files_from_ = nullptr;  ///< the file, or std::cin for "-"
+  std::unordered_set<std::string> files_from_seen_;  ///< keys of this pass
   FilesFromParser files_from_parser_;
   std::deque<std::string> pending_paths_;
   bool files_from_eof_ = false;

@@ -231,7 +231,17 @@ void HttpEngine::start(std::unique_ptr<Transfer> transfer) {
   curl_easy_setopt(easy, CURLOPT_HTTPHEADER, list);
 
   transfer->started = SteadyClock::now();
-  curl_multi_add_handle(multi_.get(), easy);
+  if (const CURLMcode added = curl_multi_add_handle(multi_.get(), easy); added != CURLM_OK) {
+    // Never leave a request without an answer: complete it now, as failed.
+    HttpOutcome outcome;
+    outcome.curl_code = CURLE_FAILED_INIT;
+    outcome.curl_detail = curl_multi_strerror(added);
+    HttpHandlers handlers = std::move(transfer->handlers);
+    run_at(SteadyClock::now(), [handlers = std::move(handlers), outcome = std::move(outcome)]() mutable {
+      if (handlers.on_done) handlers.on_done(std::move(outcome));
+    });
+    return;
+  }
   active_.insert(transfer.get());
   running_ = active_.size();
   transfer.release();  // owned by the multi handle via CURLINFO_PRIVATE until finish()

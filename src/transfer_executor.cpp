@@ -310,7 +310,10 @@ void TransferExecutor::finalize(ObjectTransfer& transfer) {
     error = transfer.write_error ? *transfer.write_error : result.error();
   } else if (transfer.write_error) {
     error = transfer.write_error;
-  } else if (!transfer.is_chunk && result->object_size != object.size) {
+  } else if (result->object_size != object.size ||
+             (transfer.is_chunk && result->bytes != transfer.item->item.length)) {
+    // Also for chunks: a range cut short at a new, smaller end of the object
+    // would otherwise leave zeros from ftruncate in the published file.
     error = Error{};
     error->kind = ErrorKind::changed;
     error->operation = "GET";
@@ -329,7 +332,8 @@ void TransferExecutor::finalize(ObjectTransfer& transfer) {
     if (status.ok()) status = rename_path(transfer.paths.temp_path, transfer.paths.final_path);
     if (!status.ok()) error = status.error();
   }
-  if (result.ok() && options_.destination == Destination::files) stats_.bytes += result->bytes;
+  // Only bytes that ended up in a good file count (--bench read counted them as they came).
+  if (!error && options_.destination == Destination::files) stats_.bytes += result->bytes;
 
   if (error) {
     if (transfer.is_chunk) {

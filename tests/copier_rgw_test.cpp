@@ -296,7 +296,9 @@ TEST_CASE("files-from lists, include/exclude filters and dry runs select what is
   const std::string dir = temp_dir("select");
 
   SECTION("--files-from takes rclone lsf output as is") {
-    std::ofstream(dir + "/files.txt") << "# a comment\nkeys/\nkeys/with space.bin\nsizes/several chunks\n\none\n";
+    // Duplicates (two failed lists joined) must not make two writers of one file.
+    std::ofstream(dir + "/files.txt") << "# a comment\nkeys/\nkeys/with space.bin\nsizes/several chunks\n\none\n"
+                                         "sizes/several chunks\n/one\n";
     const std::string dest = dir + "/from";
     Run run = run_copier(2, fmt::format("{} --files-from {}/files.txt s3://{} {}", kSizeFlags, dir, bucket, dest));
     INFO(run.output);
@@ -416,8 +418,8 @@ TEST_CASE("benchmark modes: read fetches every object per iteration and write le
   CHECK(tree(dir).size() == 2);  // only the report and its (empty) failed list: nothing was written
   CHECK(read_file(report + ".failed").empty());
 
-  for (const std::string io : {"posix", "mpiio"}) {
-    const std::string write_report = dir + "/write-" + io + ".json";
+  for (const std::string io : {"posix", "mpiio", "posix --direct-io"}) {
+    const std::string write_report = dir + "/write-" + std::to_string(io.size()) + ".json";
     Run write = run_copier(2, fmt::format("--bench write --io {} --bench-files 3 --bench-size 1M --buffer-size 256K "
                                           "--report {} {}/fs",
                                           io, write_report, dir));
