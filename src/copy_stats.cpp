@@ -126,6 +126,7 @@ void add_rank_stats(RunSummary& summary, std::vector<RankStats> ranks) {
     summary.objects_copied += r.objects_copied;
     summary.objects_skipped += r.objects_skipped;
     summary.objects_failed += r.objects_failed;
+    summary.objects_would_copy += r.objects_would_copy;
   }
   const Span span = run_span(ranks);
   summary.seconds = span_seconds(span.first_start, span.last_done);
@@ -147,8 +148,9 @@ std::string format_summary(const RunSummary& s) {
   out += fmt::format("caios2dfs-mpi {}{}: {} -> {}\n", s.mode, s.dry_run ? " (dry run)" : "", s.source.empty() ? "-" : s.source,
                      s.dest.empty() ? "-" : s.dest);
   if (s.mode == "copy") {
-    out += fmt::format("  objects   listed {}  copied {}  skipped {}  failed {}{}\n", s.objects_listed, s.objects_copied,
+    out += fmt::format("  objects   listed {}  copied {}  skipped {}  failed {}{}{}\n", s.objects_listed, s.objects_copied,
                        s.objects_skipped, s.objects_failed,
+                       s.dry_run ? fmt::format("  would copy {}", s.objects_would_copy) : "",
                        s.directory_markers ? fmt::format("  directory markers {}", s.directory_markers) : "");
   } else {
     out += fmt::format("  objects   {}  failed {}  iterations {}\n", s.objects_copied, s.objects_failed, s.iterations);
@@ -199,6 +201,7 @@ std::string format_report_json(const RunSummary& s) {
   w.key("objects_skipped"), w.value(s.objects_skipped);
   w.key("objects_failed"), w.value(s.objects_failed);
   w.key("directory_markers"), w.value(s.directory_markers);
+  if (s.dry_run) w.key("objects_would_copy"), w.value(s.objects_would_copy);
   w.key("bytes_copied"), w.value(s.bytes_copied);
   w.key("iterations"), w.value(s.iterations);
   w.key("seconds"), w.value(s.seconds);

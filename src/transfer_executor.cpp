@@ -228,6 +228,7 @@ void TransferExecutor::start_object(ActiveItem& item, const ObjectRef& object) {
       }
     }
     if (options_.dry_run) {
+      ++stats_.objects_would_copy;
       fmt::print("would copy: {} -> {} ({} bytes)\n", object.key, transfer->paths.final_path,
                  is_chunk ? item.item.length : object.size);
       return;

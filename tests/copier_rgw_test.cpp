@@ -324,10 +324,13 @@ TEST_CASE("files-from lists, include/exclude filters and dry runs select what is
   }
   SECTION("--dry-run lists what would be copied and writes nothing") {
     const std::string dest = dir + "/dry";
-    Run run = run_copier(2, fmt::format("{} --dry-run s3://{} {}", kSizeFlags, bucket, dest));
+    const std::string report = dir + "/dry.json";
+    Run run = run_copier(2, fmt::format("{} --dry-run --report {} s3://{} {}", kSizeFlags, report, bucket, dest));
     INFO(run.output);
     REQUIRE(run.exit_code == 0);
     CHECK_FALSE(fs::exists(dest));
+    CHECK(report_number(report, "objects_would_copy") == objects.size());
+    CHECK(report_number(report, "objects_copied") == 0);
     for (const auto& [key, data] : objects) CHECK(run.output.find("would copy: " + key + " ->") != std::string::npos);
   }
   fs::remove_all(dir);

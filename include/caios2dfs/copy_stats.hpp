@@ -40,6 +40,7 @@ struct RankStats {
   std::uint64_t objects_copied = 0;   ///< whole objects this rank wrote (chunked ones count at rank 0)
   std::uint64_t objects_skipped = 0;
   std::uint64_t objects_failed = 0;
+  std::uint64_t objects_would_copy = 0;  ///< --dry-run
   std::uint64_t chunks = 0;
   std::uint64_t requests = 0;
   std::uint64_t retries = 0;
@@ -69,6 +70,7 @@ struct RunSummary {
   std::uint64_t objects_copied = 0;
   std::uint64_t objects_skipped = 0;
   std::uint64_t objects_failed = 0;
+  std::uint64_t objects_would_copy = 0;  ///< --dry-run: what a real run would copy
   std::uint64_t directory_markers = 0;
   std::uint64_t bytes_copied = 0;
   std::uint64_t iterations = 1;
