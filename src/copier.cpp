@@ -5,16 +5,15 @@
 #include <algorithm>
 #include <cstring>
 #include <deque>
-#include <fstream>
 #include <random>
 #include <thread>
-#include <iostream>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "caios2dfs/files_from.hpp"
 #include "caios2dfs/fs_ops.hpp"
 #include "caios2dfs/key_path.hpp"
+#include "caios2dfs/object_source.hpp"
 #include "caios2dfs/transfer_executor.hpp"
 #include "caios2dfs/work_plan.hpp"
 
@@ -52,7 +51,15 @@ class CopyRank {
         planner_(plan_limits(job.options)),
         dealer_(comm.size()),
         dealt_(static_cast<std::size_t>(comm.size())),
-        executor_(client, backend, executor_options(job), stats_, [this](ItemDone&& done) { on_item_done(std::move(done)); }) {
+        executor_(client, backend, executor_options(job), stats_, [this](ItemDone&& done) { on_item_done(std::move(done)); }),
+        source_(client, job.source.bucket, prefix_, job.options.files_from, job.options.iterations,
+                std::max(4, job.options.transfers),
+                ObjectSource::Callbacks{[this](ObjectEntry&& entry) { take_object(std::move(entry)); },
+                                        [this](const std::string& key, const Error& error) {
+                                          ++summary_.objects_listed;
+                                          fail_at_rank0(key, error);
+                                        },
+                                        [this] { flush_planner(); }}) {
     stats_.rank = comm.rank();
     summary_.source = to_string(job.source);
     summary_.dest = job.options.dest;
@@ -65,7 +72,7 @@ class CopyRank {
     // Rank 0 proves the bucket is reachable before anyone moves data, so bad
     // credentials or a wrong bucket end the job with status 2 on every rank.
     std::string startup_error;
-    if (comm_.rank() == 0) startup_error = first_page();
+    if (comm_.rank() == 0) startup_error = source_.start();
     startup_error = comm_.broadcast(startup_error, 0);
     if (!startup_error.empty()) {
       if (comm_.rank() == 0) fmt::print(stderr, "caios2dfs-mpi: {}\n", startup_error);
@@ -93,6 +100,8 @@ class CopyRank {
     if (comm_.rank() == 0) {
       summary_.wall_seconds = std::chrono::duration<double>(Clock::now() - started).count();
       summary_.iterations = static_cast<std::uint64_t>(std::max(1, options_.iterations));
+      summary_.listing_complete = source_.complete();
+      summary_.listing_error = source_.error();
       add_rank_stats(summary_, std::move(ranks));
       status = finish_report();
     }
@@ -123,53 +132,6 @@ class CopyRank {
   }
 
   // ------------------------------------------------------------ rank 0: source
-
-  /// Start the listing (or the --files-from reader) synchronously up to its
-  /// first answer. Returns an error text when the bucket cannot be used.
-  std::string first_page() {
-    if (options_.files_from) {
-      if (*options_.files_from == "-") {
-        files_from_ = &std::cin;  // one pass only: standard input cannot be rewound
-      } else {
-        files_from_file_ = std::make_unique<std::ifstream>(*options_.files_from);
-        if (!*files_from_file_) {
-          return fmt::format("cannot read --files-from {}: {}", *options_.files_from, std::strerror(errno));
-        }
-        files_from_ = files_from_file_.get();
-      }
-      // The bucket must be reachable even when no key is listed.
-      Result<ListPage> probe = run_sync<ListPage>(client_.engine(), [&](auto done) {
-        client_.list_page(ListRequest{job_.source.bucket, prefix_, "", "", 1}, done);
-      });
-      if (!probe.ok()) return probe.error().to_string();
-      return {};
-    }
-    list_request_ = ListRequest{job_.source.bucket, prefix_, "", "", 0};
-    Result<ListPage> page = run_sync<ListPage>(client_.engine(), [&](auto done) { client_.list_page(list_request_, done); });
-    if (!page.ok()) return page.error().to_string();
-    take_page(std::move(page).value());
-    return {};
-  }
-
-  void take_page(ListPage&& page) {
-    for (ObjectEntry& entry : page.objects) take_object(std::move(entry));
-    flush_planner();
-    if (page.is_truncated && page.next_continuation_token.empty() && page.objects.empty()) {
-      // Asking again would return the same page forever.
-      summary_.listing_complete = false;
-      summary_.listing_error = "the server said the listing is truncated but gave no way to continue";
-      fmt::print(stderr, "ERROR: listing stopped: {}\n", summary_.listing_error);
-      listing_done_ = true;
-    } else if (page.is_truncated) {
-      list_request_.continuation_token = page.next_continuation_token;
-      if (list_request_.continuation_token.empty()) list_request_.start_after = page.objects.back().key;
-    } else if (++listings_done_ < options_.iterations) {
-      // --bench read --iterations N: list (and fetch) everything again.
-      list_request_ = ListRequest{job_.source.bucket, prefix_, "", "", 0};
-    } else {
-      listing_done_ = true;
-    }
-  }
 
   void take_object(ObjectEntry&& entry) {
     ++summary_.objects_listed;
@@ -255,76 +217,8 @@ class CopyRank {
 
   /// Keep the listing going while the job is not too far ahead of the transfers.
   void drive_source() {
-    if (listing_done_ || source_busy_) return;
     if (outstanding_items() >= outstanding_item_limit(comm_.size(), options_.transfers)) return;
-    if (files_from_) return drive_files_from();
-    source_busy_ = true;
-    client_.list_page(list_request_, [this](Result<ListPage> page) {
-      source_busy_ = false;
-      if (!page.ok()) {
-        summary_.listing_complete = false;
-        summary_.listing_error = page.error().to_string();
-        fmt::print(stderr, "ERROR: listing stopped: {}\n", summary_.listing_error);
-        listing_done_ = true;
-        return;
-      }
-      take_page(std::move(page).value());
-    });
-  }
-
-  /// --files-from: HEAD each listed key (a bounded number at a time) to learn
-  /// its size, ETag and mtime, then plan it like a listed object.
-  void drive_files_from() {
-    const int max_heads = std::max(4, options_.transfers);
-    while (heads_in_flight_ < max_heads) {
-      if (pending_paths_.empty()) {
-        if (files_from_eof_) break;
-        char chunk[64 * 1024];
-        files_from_->read(chunk, sizeof chunk);
-        const std::streamsize n = files_from_->gcount();
-        std::vector<std::string> lines;
-        if (n > 0) files_from_parser_.feed(std::string_view(chunk, static_cast<std::size_t>(n)), lines);
-        if (files_from_->bad()) {
-          // A read error must not pass for the end of the list.
-          summary_.listing_complete = false;
-          summary_.listing_error = fmt::format("cannot read --files-from {}", *options_.files_from);
-          fmt::print(stderr, "ERROR: {}\n", summary_.listing_error);
-          files_from_eof_ = true;
-        } else if (n <= 0 || files_from_->eof()) {
-          files_from_parser_.finish(lines);
-          files_from_eof_ = true;
-        }
-        for (std::string& line : lines) pending_paths_.push_back(std::move(line));
-        continue;
-      }
-      std::string key = prefix_ + pending_paths_.front();
-      pending_paths_.pop_front();
-      // A key listed twice (two failed lists joined) must become one copy:
-      // two copies would write the same temporary file at the same time.
-      if (!files_from_seen_.insert(key).second) continue;
-      ++heads_in_flight_;
-      client_.head(job_.source.bucket, key, [this, key](Result<ObjectInfo> info) {
-        --heads_in_flight_;
-        if (!info.ok()) {
-          ++summary_.objects_listed;
-          fail_at_rank0(key, info.error());
-        } else {
-          take_object(ObjectEntry{key, info->size, info->etag, info->mtime_ns});
-        }
-        if (heads_in_flight_ == 0 && pending_paths_.empty() && files_from_eof_) flush_planner();
-      });
-    }
-    if (heads_in_flight_ == 0 && pending_paths_.empty() && files_from_eof_) {
-      flush_planner();
-      if (++listings_done_ < options_.iterations && files_from_file_) {
-        files_from_->clear();
-        files_from_->seekg(0);
-        files_from_eof_ = false;
-        files_from_seen_.clear();
-        return;
-      }
-      listing_done_ = true;
-    }
+    source_.drive();
   }
 
   // ------------------------------------------------------------ rank 0: completion
@@ -401,7 +295,8 @@ class CopyRank {
         drive_source();
         send_dealt();
         print_progress(false);
-        if (listing_done_ && !source_busy_ && heads_in_flight_ == 0 && items_completed_ == planner_.items_created()) {
+        if (source_.done()) flush_planner();  // objects that arrived after the last page end
+        if (source_.done() && items_completed_ == planner_.items_created()) {
           for (int rank = 1; rank < comm_.size(); ++rank) comm_.send(rank, kTerminate, {});
           terminated_ = true;
         }
@@ -512,7 +407,7 @@ class CopyRank {
     ProgressSnapshot snapshot;
     snapshot.objects_listed = summary_.objects_listed;
     snapshot.bytes_listed = summary_.bytes_listed;
-    snapshot.listing_done = listing_done_;
+    snapshot.listing_done = source_.done();
     snapshot.objects_done = objects_done_ + summary_.objects_skipped;
     snapshot.bytes_done = bytes;
     snapshot.errors = summary_.failed.size();
@@ -583,17 +478,7 @@ class CopyRank {
   DirectoryMaker directories_;
   std::deque<WorkItem> queue_;
 
-  ListRequest list_request_;
-  int listings_done_ = 0;  ///< complete passes over the source (--iterations)
-  bool listing_done_ = false;
-  bool source_busy_ = false;
-  std::unique_ptr<std::ifstream> files_from_file_;
-  std::istream* files_from_ = nullptr;  ///< the file, or std::cin for "-"
-  std::unordered_set<std::string> files_from_seen_;  ///< keys of this pass
-  FilesFromParser files_from_parser_;
-  std::deque<std::string> pending_paths_;
-  bool files_from_eof_ = false;
-  int heads_in_flight_ = 0;
+  ObjectSource source_;  // rank 0 (constructed everywhere, used at rank 0)
 
   std::uint64_t items_completed_ = 0;
   std::uint64_t objects_done_ = 0;
