@@ -333,19 +333,4 @@ std::size_t HttpEngine::pending() const {
   return running_ + (queued_.size() - queued_head_) + timers_.size();
 }
 
-void HttpEngine::run_until_idle() {
-  while (pending() > 0) {
-    if (running_ == 0 && !timers_.empty()) {
-      // Only timers left: sleep until the next one instead of spinning.
-      const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(timers_.front().when -
-                                                                             SteadyClock::now());
-      if (wait.count() > 0) {
-        curl_multi_poll(multi_.get(), nullptr, 0, static_cast<int>(std::min<long>(wait.count(), 1000)),
-                        nullptr);
-      }
-    }
-    poll(std::chrono::milliseconds(100));
-  }
-}
-
 }  // namespace caios

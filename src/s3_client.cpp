@@ -344,16 +344,7 @@ void S3Client::get(GetRequest request, RangeSink sink, std::function<void(Result
 }
 
 void S3Client::head(const std::string& bucket, const std::string& key, std::function<void(Result<ObjectInfo>)> done) {
-  auto call = std::make_shared<Call>();
-  call->operation_name = "HEAD";
-  call->subject = subject_of(bucket, key);
-  call->make_operation = [bucket, key] {
-    S3Operation operation;
-    operation.method = "HEAD";
-    operation.bucket = bucket;
-    operation.key = key;
-    return operation;
-  };
+  auto call = fixed_call("HEAD", S3Operation{"HEAD", bucket, key, {}, {}, std::string(kEmptyPayloadSha256)});
   call->done = [done = std::move(done)](Result<HttpOutcome> outcome) {
     if (!outcome.ok()) return done(outcome.error());
     const HttpResponseHead& head = outcome.value().head;
@@ -368,20 +359,9 @@ void S3Client::head(const std::string& bucket, const std::string& key, std::func
 
 void S3Client::put(const std::string& bucket, const std::string& key, const char* data, std::size_t size,
                    std::function<void(Result<std::string>)> done) {
-  auto call = std::make_shared<Call>();
-  call->operation_name = "PUT";
-  call->subject = subject_of(bucket, key);
+  auto call = fixed_call("PUT", S3Operation{"PUT", bucket, key, {}, {}, payload_hash_for(data, size)});
   call->body = data;
   call->body_size = size;
-  const std::string hash = payload_hash_for(data, size);
-  call->make_operation = [bucket, key, hash] {
-    S3Operation operation;
-    operation.method = "PUT";
-    operation.bucket = bucket;
-    operation.key = key;
-    operation.payload_hash = hash;
-    return operation;
-  };
   call->done = [done = std::move(done)](Result<HttpOutcome> outcome) {
     if (!outcome.ok()) return done(outcome.error());
     done(outcome.value().head.etag);
@@ -389,18 +369,18 @@ void S3Client::put(const std::string& bucket, const std::string& key, const char
   execute(std::move(call));
 }
 
-void S3Client::status_call(std::string operation_name, std::string method, const std::string& bucket,
-                           const std::string& key, std::function<void(Status)> done) {
+std::shared_ptr<S3Client::Call> S3Client::fixed_call(std::string operation_name, S3Operation operation) {
   auto call = std::make_shared<Call>();
   call->operation_name = std::move(operation_name);
-  call->subject = subject_of(bucket, key);
-  call->make_operation = [method = std::move(method), bucket, key] {
-    S3Operation operation;
-    operation.method = method;
-    operation.bucket = bucket;
-    operation.key = key;
-    return operation;
-  };
+  call->subject = subject_of(operation.bucket, operation.key);
+  call->make_operation = [operation = std::move(operation)] { return operation; };
+  return call;
+}
+
+void S3Client::status_call(std::string operation_name, std::string method, const std::string& bucket,
+                           const std::string& key, std::function<void(Status)> done) {
+  auto call = fixed_call(std::move(operation_name),
+                         S3Operation{std::move(method), bucket, key, {}, {}, std::string(kEmptyPayloadSha256)});
   call->done = [done = std::move(done)](Result<HttpOutcome> outcome) {
     if (!outcome.ok()) return done(outcome.error());
     done(ok_status());

@@ -53,20 +53,11 @@ void S3Client::put_multipart(const std::string& bucket, const std::string& key, 
     }
     body += "</CompleteMultipartUpload>";
     upload->completion_body = std::move(body);
-    auto call = std::make_shared<Call>();
-    call->operation_name = "CompleteMultipartUpload";
-    call->subject = subject_of(upload->bucket, upload->key);
+    auto call = fixed_call("CompleteMultipartUpload",
+                           S3Operation{"POST", upload->bucket, upload->key, {{"uploadId", upload->upload_id}}, {},
+                                       sha256_hex(upload->completion_body)});
     call->body = upload->completion_body.data();
     call->body_size = upload->completion_body.size();
-    call->make_operation = [upload] {
-      S3Operation operation;
-      operation.method = "POST";
-      operation.bucket = upload->bucket;
-      operation.key = upload->key;
-      operation.query = {{"uploadId", upload->upload_id}};
-      operation.payload_hash = sha256_hex(upload->completion_body);
-      return operation;
-    };
     // S3 may answer 200 and put an <Error> in the body.
     call->check_success = [subject = call->subject](const HttpOutcome& outcome) -> Status {
       if (outcome.body.find("<Error>") != std::string::npos) {
@@ -93,21 +84,12 @@ void S3Client::put_multipart(const std::string& bucket, const std::string& key, 
     const std::size_t begin = index * upload->part_size;
     if (begin >= upload->size && index > 0) return complete();
     const std::size_t length = std::min(upload->part_size, upload->size - begin);
-    auto call = std::make_shared<Call>();
-    call->operation_name = "UploadPart";
-    call->subject = subject_of(upload->bucket, upload->key);
+    auto call = fixed_call("UploadPart",
+                           S3Operation{"PUT", upload->bucket, upload->key,
+                                       {{"partNumber", std::to_string(index + 1)}, {"uploadId", upload->upload_id}}, {},
+                                       payload_hash_for(upload->data + begin, length)});
     call->body = upload->data + begin;
     call->body_size = length;
-    const std::string hash = payload_hash_for(upload->data + begin, length);
-    call->make_operation = [upload, index, hash] {
-      S3Operation operation;
-      operation.method = "PUT";
-      operation.bucket = upload->bucket;
-      operation.key = upload->key;
-      operation.query = {{"partNumber", std::to_string(index + 1)}, {"uploadId", upload->upload_id}};
-      operation.payload_hash = hash;
-      return operation;
-    };
     call->done = [upload, fail, send_part, index](Result<HttpOutcome> outcome) {
       if (!outcome.ok()) {
         fail(outcome.error());
@@ -122,17 +104,8 @@ void S3Client::put_multipart(const std::string& bucket, const std::string& key, 
     execute(std::move(call));
   };
 
-  auto call = std::make_shared<Call>();
-  call->operation_name = "CreateMultipartUpload";
-  call->subject = subject_of(bucket, key);
-  call->make_operation = [bucket, key] {
-    S3Operation operation;
-    operation.method = "POST";
-    operation.bucket = bucket;
-    operation.key = key;
-    operation.query = {{"uploads", ""}};
-    return operation;
-  };
+  auto call = fixed_call("CreateMultipartUpload",
+                         S3Operation{"POST", bucket, key, {{"uploads", ""}}, {}, std::string(kEmptyPayloadSha256)});
   call->done = [upload, fail, send_part](Result<HttpOutcome> outcome) {
     if (!outcome.ok()) {
       *send_part = nullptr;

@@ -95,9 +95,6 @@ class HttpEngine {
   std::size_t running() const { return running_; }
   int max_in_flight() const { return options_.max_in_flight; }
 
-  /// poll() until nothing is pending.
-  void run_until_idle();
-
   /// Make a poll() that is waiting return now. The one method any thread may call.
   void wakeup() { curl_multi_wakeup(multi_.get()); }
 

@@ -114,6 +114,9 @@ class S3Client {
   /// Sign, send, map errors, retry. `on_body` may be empty (body collected).
   void execute(std::shared_ptr<Call> call);
   double next_uniform();
+  /// A call that sends the same request on every attempt (all but GET,
+  /// whose Range moves when it resumes); its subject is bucket/key.
+  static std::shared_ptr<Call> fixed_call(std::string operation_name, S3Operation operation);
   /// A bodiless call whose only result is success or an Error.
   void status_call(std::string operation_name, std::string method, const std::string& bucket, const std::string& key,
                    std::function<void(Status)> done);
