@@ -53,7 +53,7 @@ void AsyncWriter::run() {
       job = std::move(jobs_.front());
       jobs_.pop_front();
     }
-    Status status = job.file->write_at(job.offset, job.buffer.bytes.get(), job.size);
+    Status status = job.file->write_at(job.offset, job.buffer.data(), job.size);
     {
       std::lock_guard<std::mutex> lock(mutex_);
       done_.push_back(Done{job.tag, std::move(job.buffer), std::move(status)});

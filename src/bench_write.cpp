@@ -20,17 +20,15 @@ using Clock = std::chrono::steady_clock;
 
 /// Bytes that no file system can compress or deduplicate away, different
 /// per rank; 4096-aligned, so --direct-io really writes with O_DIRECT.
-WriteBuffer generated_data(std::size_t size, int rank) {
-  const std::size_t capacity = (size + 4095) / 4096 * 4096;
-  WriteBuffer buffer{std::unique_ptr<char, WriteBuffer::Free>(static_cast<char*>(std::aligned_alloc(4096, capacity))),
-                     capacity};
-  if (!buffer.bytes) throw std::bad_alloc();
+IoBuffer generated_data(std::size_t size, int rank) {
+  IoBuffer buffer = IoBuffer::allocate(size);
+  const std::size_t capacity = buffer.capacity();
   std::uint64_t x = 0x9E3779B97F4A7C15ull ^ static_cast<std::uint64_t>(rank + 1);
   for (std::size_t i = 0; i < capacity; ++i) {
     x ^= x << 13;
     x ^= x >> 7;
     x ^= x << 17;
-    buffer.bytes.get()[i] = static_cast<char>(x);
+    buffer.data()[i] = static_cast<char>(x);
   }
   return buffer;
 }
@@ -50,7 +48,7 @@ int run_write_bench(Comm& comm, FileBackend& backend, const CopyOptions& options
     return 2;
   }
 
-  const WriteBuffer data = generated_data(options.buffer_size, comm.rank());
+  const IoBuffer data = generated_data(options.buffer_size, comm.rank());
   RankStats stats;
   stats.rank = comm.rank();
   std::vector<std::string> written;
@@ -69,10 +67,10 @@ int run_write_bench(Comm& comm, FileBackend& backend, const CopyOptions& options
       }
       written.push_back(path);
       Status status = ok_status();
-      for (std::uint64_t offset = 0; offset < options.bench_size && status.ok(); offset += data.capacity) {
+      for (std::uint64_t offset = 0; offset < options.bench_size && status.ok(); offset += data.capacity()) {
         const std::size_t size =
-            static_cast<std::size_t>(std::min<std::uint64_t>(data.capacity, options.bench_size - offset));
-        status = (*opened)->write_at(offset, data.bytes.get(), size);
+            static_cast<std::size_t>(std::min<std::uint64_t>(data.capacity(), options.bench_size - offset));
+        status = (*opened)->write_at(offset, data.data(), size);
         if (status.ok()) stats.bytes += size;
       }
       Status closed = (*opened)->close();
@@ -104,6 +102,7 @@ int run_write_bench(Comm& comm, FileBackend& backend, const CopyOptions& options
     RunSummary summary;
     summary.mode = "write";
     summary.dest = options.dest;
+    summary.io = describe_io(options);
     summary.iterations = static_cast<std::uint64_t>(options.iterations);
     summary.wall_seconds = std::chrono::duration<double>(Clock::now() - wall_start).count();
     add_rank_stats(summary, std::move(ranks));

@@ -64,6 +64,7 @@ class CopyRank {
     summary_.source = to_string(job.source);
     summary_.dest = job.options.dest;
     summary_.dry_run = job.options.dry_run;
+    if (job.options.bench != BenchMode::read) summary_.io = describe_io(job.options);
     summary_.mode = job.options.bench == BenchMode::read ? "read" : "copy";
   }
 
@@ -81,7 +82,7 @@ class CopyRank {
     if (comm_.rank() == 0 && options_.verbosity >= 0) {
       const std::string target = options_.bench == BenchMode::read
                                      ? fmt::format("read benchmark, {} iteration(s)", options_.iterations)
-                                     : fmt::format("-> {}, io {}", options_.dest, options_.io == IoBackend::mpiio ? "mpiio" : "posix");
+                                     : fmt::format("-> {}, io {}", options_.dest, describe_io(options_));
       fmt::print("caios2dfs-mpi: {} {} on {} ranks, {} transfers each\n", summary_.source, target, comm_.size(),
                  options_.transfers);
       std::fflush(stdout);

@@ -6,6 +6,8 @@
 // "--" ends the options.
 #include "caios2dfs/copy_options.hpp"
 
+#include "caios2dfs/file_sink.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -15,6 +17,7 @@
 #include <string_view>
 #include <utility>
 
+#include "caios2dfs/file_sink.hpp"
 #include "caios2dfs/location.hpp"
 #include "caios2dfs/units.hpp"
 
@@ -167,6 +170,19 @@ bool bool_value(std::string_view flag, std::string_view text) {
   fail(fmt::format("{} takes true or false, got '{}' (or give {} alone for true)", flag, text, flag));
 }
 
+DirectIo direct_io_value(std::string_view text) {
+  if (text == "auto") return DirectIo::automatic;
+  if (text == "always") return DirectIo::always;
+  if (text == "never") return DirectIo::never;
+  for (std::string_view yes : {"1", "t", "T", "true", "TRUE", "True"}) {
+    if (text == yes) return DirectIo::always;
+  }
+  for (std::string_view no : {"0", "f", "F", "false", "FALSE", "False"}) {
+    if (text == no) return DirectIo::never;
+  }
+  fail(fmt::format("--direct-io takes auto, always or never, got '{}' (--direct-io alone means always)", text));
+}
+
 std::string nonempty(std::string_view flag, std::string_view metavar, std::string_view text) {
   if (text.empty()) fail(fmt::format("{} needs a {}, got an empty value", flag, metavar));
   return std::string(text);
@@ -243,13 +259,15 @@ class Parser {
         verbose_count_ = value ? whole_int(name, *value, 0) : verbose_count_ + 1;
         return Outcome::run;
       }
+      if (name == "--direct-io") {
+        o.direct_io = value ? direct_io_value(*value) : DirectIo::always;
+        return Outcome::run;
+      }
       const bool on = value ? bool_value(name, *value) : true;
       if (name == "--s3-force-path-style") {
         force_path_style_ = on ? Addressing::path : Addressing::virtual_hosted;
       } else if (name == "--ignore-existing") {
         o.ignore_existing = on;
-      } else if (name == "--direct-io") {
-        o.direct_io = on;
       } else if (name == "--dry-run") {
         o.dry_run = on;
       } else if (name == "--quiet") {
@@ -375,7 +393,7 @@ class Parser {
       o.connection.overrides.addressing = force_path_style_;
     }
     if (o.report && !o.failed_list) o.failed_list = *o.report + ".failed";
-    if (o.direct_io && o.io == IoBackend::mpiio) {
+    if (o.direct_io == DirectIo::always && o.io == IoBackend::mpiio) {
       fail("--direct-io applies to --io posix (MPI-IO chooses its own way to the file system)");
     }
 
@@ -497,6 +515,29 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args) {
   return result;
 }
 
+std::uint64_t direct_io_min_size(const CopyOptions& options) {
+  if (options.io != IoBackend::posix) return kNoDirectIo;
+  switch (options.direct_io) {
+    case DirectIo::always: return 0;
+    case DirectIo::never: return kNoDirectIo;
+    case DirectIo::automatic: break;
+  }
+  // Large objects stream into their files in big sequential pieces that this
+  // node will not read again: copying them into the page cache costs CPU
+  // (1-2.5 s of system time per GiB on the test VM against 0.07 s for
+  // O_DIRECT) and memory, and buys nothing. Small files keep the page cache,
+  // which absorbs their many small writes.
+  return options.multi_thread_cutoff;
+}
+
+std::string describe_io(const CopyOptions& options) {
+  if (options.io == IoBackend::mpiio) return "mpiio";
+  const std::uint64_t min_size = direct_io_min_size(options);
+  if (min_size == kNoDirectIo) return "posix";
+  if (min_size <= 4096) return "posix, O_DIRECT";
+  return fmt::format("posix, O_DIRECT for files of {} or more", format_bytes(min_size));
+}
+
 std::string usage_text() {
   // Defaults below must match CopyOptions; copy_options_test checks each flag appears.
   return R"(caios2dfs-mpi 0.1.0: copy an S3 bucket onto a cluster file system, every MPI rank streaming
@@ -512,8 +553,10 @@ Usage:
 
 Source and destination:
   --io posix|mpiio             how files in DEST are written (default posix)
-  --direct-io                  posix: write with O_DIRECT, past the page cache (less CPU; bytes
-                               are on the device when the run ends); off by default
+  --direct-io[=auto|always|never]
+                               posix: write with O_DIRECT, past the page cache (less CPU; bytes
+                               are on the device when the run ends). auto (the default): objects
+                               of --multi-thread-cutoff or more; alone: always
   --ignore-existing            skip every object whose DEST file exists (see Skipping)
   -n, --dry-run                list what would be copied or skipped, transfer nothing
 

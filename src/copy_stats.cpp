@@ -145,8 +145,8 @@ std::string format_summary(const RunSummary& s) {
   const LatencyHistogram ttfb = merged(s.ranks, &RankStats::time_to_first_byte);
   const LatencyHistogram request = merged(s.ranks, &RankStats::request_time);
   std::string out;
-  out += fmt::format("caios2dfs-mpi {}{}: {} -> {}\n", s.mode, s.dry_run ? " (dry run)" : "", s.source.empty() ? "-" : s.source,
-                     s.dest.empty() ? "-" : s.dest);
+  out += fmt::format("caios2dfs-mpi {}{}: {} -> {}{}\n", s.mode, s.dry_run ? " (dry run)" : "", s.source.empty() ? "-" : s.source,
+                     s.dest.empty() ? "-" : s.dest, s.io.empty() ? "" : fmt::format(" (io {})", s.io));
   if (s.mode == "copy") {
     out += fmt::format("  objects   listed {}  copied {}  skipped {}  failed {}{}{}\n", s.objects_listed, s.objects_copied,
                        s.objects_skipped, s.objects_failed,
@@ -192,6 +192,7 @@ std::string format_report_json(const RunSummary& s) {
   w.key("mode"), w.value(s.mode);
   w.key("source"), w.value(s.source);
   w.key("dest"), w.value(s.dest);
+  if (!s.io.empty()) w.key("io"), w.value(s.io);
   w.key("dry_run"), w.value(s.dry_run);
   w.key("listing_complete"), w.value(s.listing_complete);
   if (!s.listing_complete) w.key("listing_error"), w.value(s.listing_error);

@@ -35,14 +35,24 @@ class PosixFile final : public WritableFile {
   Status write_at(std::uint64_t offset, const char* data, std::size_t size) override {
     if (direct_) {
       if (aligned(offset) && aligned(size) && aligned(reinterpret_cast<std::uintptr_t>(data))) {
-        return write_loop(offset, data, size, size);  // the device takes large writes
+        Status status = write_loop(offset, data, size, size);  // the device takes large writes
+        // EINVAL: the file system opened the file O_DIRECT but wants another
+        // alignment (or none of it); the page cache always works.
+        if (status.ok() || status.error().sys_errno != EINVAL) return status;
       }
       // The file's unaligned tail: through the page cache from here on.
-      const int flags = ::fcntl(fd_, F_GETFL);
-      if (flags < 0 || ::fcntl(fd_, F_SETFL, flags & ~O_DIRECT) != 0) return errno_error("fcntl", path_, errno, offset);
-      direct_ = false;
+      if (Status buffered = stop_direct_io(offset); !buffered.ok()) return buffered;
     }
     return write_loop(offset, data, size, kMaxWriteBytes);
+  }
+
+  std::size_t alignment() const override { return direct_ ? kDirectAlignment : 1; }
+
+  Status stop_direct_io(std::uint64_t offset) {
+    const int flags = ::fcntl(fd_, F_GETFL);
+    if (flags < 0 || ::fcntl(fd_, F_SETFL, flags & ~O_DIRECT) != 0) return errno_error("fcntl", path_, errno, offset);
+    direct_ = false;
+    return ok_status();
   }
 
   Status write_loop(std::uint64_t offset, const char* data, std::size_t size, std::size_t max_write) {
@@ -77,13 +87,13 @@ class PosixFile final : public WritableFile {
 
 class PosixBackend final : public FileBackend {
  public:
-  explicit PosixBackend(bool direct_io) : direct_io_(direct_io) {}
-  const char* name() const override { return direct_io_ ? "posix (O_DIRECT)" : "posix"; }
-  std::size_t preferred_alignment() const override { return direct_io_ ? kDirectAlignment : 1; }
+  explicit PosixBackend(std::uint64_t direct_io_min_size)
+      : direct_io_min_size_(std::max<std::uint64_t>(direct_io_min_size, kDirectAlignment)) {}
+  const char* name() const override { return "posix"; }
 
   Result<std::unique_ptr<WritableFile>> open(const std::string& path, std::uint64_t size, OpenMode mode) override {
     const int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (mode == OpenMode::whole_file ? O_TRUNC : 0);
-    bool direct = direct_io_ && size >= kDirectAlignment;
+    bool direct = size >= direct_io_min_size_;
     int fd = ::open(path.c_str(), flags | (direct ? O_DIRECT : 0), 0644);
     if (fd < 0 && direct && errno == EINVAL) {
       // This file system has no O_DIRECT (tmpfs, some FUSE): buffered it is.
@@ -100,11 +110,13 @@ class PosixBackend final : public FileBackend {
   }
 
  private:
-  bool direct_io_;
+  std::uint64_t direct_io_min_size_;
 };
 
 }  // namespace
 
-std::unique_ptr<FileBackend> make_posix_backend(bool direct_io) { return std::make_unique<PosixBackend>(direct_io); }
+std::unique_ptr<FileBackend> make_posix_backend(std::uint64_t direct_io_min_size) {
+  return std::make_unique<PosixBackend>(direct_io_min_size);
+}
 
 }  // namespace caios

@@ -50,7 +50,8 @@ struct TransferExecutor::ObjectTransfer {
   bool is_chunk = false;
   FilePaths paths;
   std::unique_ptr<WritableFile> file;
-  WriteBuffer buffer;  ///< taken on the first piece that is not written directly
+  bool direct = false;  ///< file opened O_DIRECT: whole buffers only, on the writer thread
+  IoBuffer buffer;  ///< taken on the first piece that is not written directly
   std::size_t buffered = 0;
   std::uint64_t buffer_offset = 0;  ///< object offset of buffer[0]
   std::optional<Error> write_error;
@@ -68,14 +69,8 @@ TransferExecutor::TransferExecutor(S3Client& client, FileBackend& backend, Execu
       stats_(stats),
       on_item_done_(std::move(on_item_done)) {
   options_.transfers = std::max(1, options_.transfers);
-  options_.buffer_bytes = std::max<std::size_t>(options_.buffer_bytes, 64 * 1024);
-  // Direct I/O wants every write aligned: all bytes go through the buffer,
-  // which is only ever written whole until the object's last piece.
-  aligned_writes_ = backend_.preferred_alignment() > 1;
-  if (aligned_writes_ && options_.destination == Destination::files && !options_.dry_run) {
-    HttpEngine& engine = client_.engine();
-    writer_ = std::make_unique<AsyncWriter>([&engine] { engine.wakeup(); });
-  }
+  // Whole pages, so that full buffers are aligned writes for O_DIRECT.
+  options_.buffer_bytes = (std::max<std::size_t>(options_.buffer_bytes, 64 * 1024) + 4095) / 4096 * 4096;
 }
 
 TransferExecutor::~TransferExecutor() = default;
@@ -117,7 +112,7 @@ void TransferExecutor::note_running_change(int delta) {
   if (running_ == 0 && delta < 0) stats_.busy_ns += now - busy_since_ns_;
 }
 
-WriteBuffer TransferExecutor::take_buffer() {
+IoBuffer TransferExecutor::take_buffer() {
   // With writes in flight on the writer thread, memory stays bounded: past
   // one buffer per transfer plus a few, wait for a write to hand one back.
   while (writer_ && spare_buffers_.empty() && buffers_allocated_ >= static_cast<std::size_t>(options_.transfers) + 4 &&
@@ -125,22 +120,17 @@ WriteBuffer TransferExecutor::take_buffer() {
     absorb(writer_->wait_completed());
   }
   if (!spare_buffers_.empty()) {
-    WriteBuffer buffer = std::move(spare_buffers_.back());
+    IoBuffer buffer = std::move(spare_buffers_.back());
     spare_buffers_.pop_back();
     return buffer;
   }
-  // Not value-initialised: zeroing 4 MiB per transfer would only cost page
-  // faults. Aligned (and sized) for direct I/O whatever the backend.
-  const std::size_t alignment = std::max<std::size_t>(backend_.preferred_alignment(), 4096);
-  const std::size_t capacity = (options_.buffer_bytes + alignment - 1) / alignment * alignment;
-  char* bytes = static_cast<char*>(std::aligned_alloc(alignment, capacity));
-  if (bytes == nullptr) throw std::bad_alloc();
+  IoBuffer buffer = IoBuffer::allocate(options_.buffer_bytes);
   ++buffers_allocated_;
-  return WriteBuffer{std::unique_ptr<char, WriteBuffer::Free>(bytes), capacity};
+  return buffer;
 }
 
-void TransferExecutor::return_buffer(WriteBuffer buffer) {
-  if (!buffer.bytes) return;
+void TransferExecutor::return_buffer(IoBuffer buffer) {
+  if (!buffer) return;
   if (spare_buffers_.size() < static_cast<std::size_t>(options_.transfers) + 4) {
     spare_buffers_.push_back(std::move(buffer));
   } else {
@@ -150,13 +140,13 @@ void TransferExecutor::return_buffer(WriteBuffer buffer) {
 
 bool TransferExecutor::flush(ObjectTransfer& transfer) {
   if (transfer.buffered == 0 || !transfer.file || transfer.write_error) return !transfer.write_error;
-  if (writer_) {
+  if (transfer.direct) {
     ++transfer.pending_writes;
     writer_->submit(AsyncWriter::Job{transfer.file.get(), transfer.buffer_offset, std::move(transfer.buffer),
                                      transfer.buffered, transfer.tag});
-    transfer.buffer = WriteBuffer{};
+    transfer.buffer = IoBuffer{};
   } else {
-    Status status = transfer.file->write_at(transfer.buffer_offset, transfer.buffer.bytes.get(), transfer.buffered);
+    Status status = transfer.file->write_at(transfer.buffer_offset, transfer.buffer.data(), transfer.buffered);
     if (!status.ok()) transfer.write_error = status.error();
   }
   transfer.buffer_offset += transfer.buffered;
@@ -242,7 +232,16 @@ void TransferExecutor::start_object(ActiveItem& item, const ObjectRef& object) {
     transfer->file = std::move(file).value();
     transfer->buffer_offset = request.offset;
     transfer->tag = next_tag_++;
-    if (writer_) writing_.emplace(transfer->tag, transfer);
+    // O_DIRECT writes wait for the device: they go to the writer thread, so
+    // the network keeps flowing meanwhile.
+    transfer->direct = transfer->file->alignment() > 1;
+    if (transfer->direct) {
+      if (!writer_) {
+        HttpEngine& engine = client_.engine();
+        writer_ = std::make_unique<AsyncWriter>([&engine] { engine.wakeup(); });
+      }
+      writing_.emplace(transfer->tag, transfer);
+    }
   }
 
   stats_.note_start(wall_clock_ns());
@@ -258,8 +257,10 @@ void TransferExecutor::start_object(ActiveItem& item, const ObjectRef& object) {
     }
     if (raw->write_error) return false;  // a write on the writer thread failed
     // A piece as large as this is already worth its own write: write it
-    // from curl's buffer and skip the copy into ours.
-    if (raw->buffered == 0 && size >= kDirectWriteBytes && !aligned_writes_) {
+    // from curl's buffer and skip the copy into ours. (O_DIRECT needs
+    // aligned writes: all its bytes go through the buffer, written whole
+    // until the object's last piece.)
+    if (raw->buffered == 0 && size >= kDirectWriteBytes && !raw->direct) {
       Status status = raw->file->write_at(offset, data, size);
       raw->buffer_offset = offset + size;
       if (!status.ok()) raw->write_error = status.error();
@@ -267,14 +268,14 @@ void TransferExecutor::start_object(ActiveItem& item, const ObjectRef& object) {
     }
     while (size > 0) {
       // A flush hands the buffer to the writer thread: take another.
-      if (!raw->buffer.bytes) raw->buffer = take_buffer();
-      const std::size_t room = raw->buffer.capacity - raw->buffered;
+      if (!raw->buffer) raw->buffer = take_buffer();
+      const std::size_t room = options_.buffer_bytes - raw->buffered;
       const std::size_t n = std::min(room, size);
-      std::memcpy(raw->buffer.bytes.get() + raw->buffered, data, n);
+      std::memcpy(raw->buffer.data() + raw->buffered, data, n);
       raw->buffered += n;
       data += n;
       size -= n;
-      if (raw->buffered == raw->buffer.capacity && !flush(*raw)) return false;
+      if (raw->buffered == options_.buffer_bytes && !flush(*raw)) return false;
     }
     return true;
   };

@@ -175,8 +175,9 @@ TEST_CASE("copies a mixed bucket byte for byte with 1, 2 and 4 ranks", "[rgw][co
   const Bucket objects = mixed_bucket();
   const std::string bucket = seed_bucket("copy", objects);
   for (int ranks : {1, 2, 4}) {
-    for (const std::string io : {"posix", "mpiio", "posix --direct-io"}) {
-      if (io != "posix" && ranks != 2) continue;  // one run each covers MPI-IO and O_DIRECT
+    // posix alone is the default: O_DIRECT for the chunked objects only.
+    for (const std::string io : {"posix", "mpiio", "posix --direct-io", "posix --direct-io=never"}) {
+      if (io != "posix" && ranks != 2) continue;  // one run each covers MPI-IO and the O_DIRECT choices
       DYNAMIC_SECTION(ranks << " ranks, io " << io) {
         const std::string dir = temp_dir("copy");
         const std::string dest = dir + "/dest";
@@ -186,6 +187,11 @@ TEST_CASE("copies a mixed bucket byte for byte with 1, 2 and 4 ranks", "[rgw][co
         REQUIRE(run.exit_code == 0);
         check_tree(dest, objects);
         check_mtimes(bucket, dest);
+        const std::string expected_io = io == "mpiio"                      ? "(io mpiio)"
+                                        : io == "posix --direct-io"        ? "(io posix, O_DIRECT)"
+                                        : io == "posix --direct-io=never" ? "(io posix)"
+                                                                           : "(io posix, O_DIRECT for files of 1.00 MiB or more)";
+        CHECK(run.output.find(expected_io) != std::string::npos);
         CHECK(report_number(report, "objects_listed") == objects.size());
         CHECK(report_number(report, "objects_copied") == tree(dest).size());
         CHECK(report_number(report, "objects_failed") == 0);

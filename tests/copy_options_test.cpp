@@ -1,5 +1,6 @@
 // copy_options: the command line, rclone's flag names and conventions.
 #include "caios2dfs/copy_options.hpp"
+#include "caios2dfs/file_sink.hpp"
 
 #include <catch2/catch.hpp>
 #include <functional>
@@ -220,8 +221,23 @@ TEST_CASE("switches: alone, =true, =false", "[copy_options]") {
   CHECK(clustered.dry_run);
   CHECK(clustered.verbosity == 1);
   CHECK(parsed({"--bench", "write", "--keep", "/d"}).keep);
-  CHECK(copy_with({"--direct-io"}).direct_io);
-  CHECK_FALSE(copy_with({}).direct_io);
+  CHECK(copy_with({"--direct-io"}).direct_io == DirectIo::always);
+  CHECK(copy_with({}).direct_io == DirectIo::automatic);
+  CHECK(copy_with({"--direct-io=never"}).direct_io == DirectIo::never);
+  CHECK(copy_with({"--direct-io=false"}).direct_io == DirectIo::never);
+  CHECK(copy_with({"--direct-io=auto"}).direct_io == DirectIo::automatic);
+  CHECK(copy_with({"--direct-io=always"}).direct_io == DirectIo::always);
+  CHECK(contains(usage_error({"--direct-io=sometimes", "s3://bucket", "d"}), "auto, always or never"));
+  // auto: O_DIRECT for the objects that are split into chunks, and only on posix.
+  CHECK(direct_io_min_size(copy_with({})) == 64ull << 20);
+  CHECK(direct_io_min_size(copy_with({"--multi-thread-cutoff", "1G"})) == 1ull << 30);
+  CHECK(direct_io_min_size(copy_with({"--direct-io"})) == 0);
+  CHECK(direct_io_min_size(copy_with({"--direct-io=never"})) == kNoDirectIo);
+  CHECK(direct_io_min_size(copy_with({"--io", "mpiio"})) == kNoDirectIo);
+  CHECK(describe_io(copy_with({})) == "posix, O_DIRECT for files of 64.00 MiB or more");
+  CHECK(describe_io(copy_with({"--direct-io"})) == "posix, O_DIRECT");
+  CHECK(describe_io(copy_with({"--direct-io=never"})) == "posix");
+  CHECK(describe_io(copy_with({"--io", "mpiio"})) == "mpiio");
   CHECK(parsed({"--bench", "write", "--keep=true", "/d"}).keep);
   CHECK_FALSE(parsed({"--bench", "write", "--keep=false", "/d"}).keep);
   CHECK(copy_with({"--s3-force-path-style"}).connection.overrides.addressing ==

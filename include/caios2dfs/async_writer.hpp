@@ -11,7 +11,6 @@
 
 #include <condition_variable>
 #include <cstdint>
-#include <cstdlib>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -21,31 +20,22 @@
 
 #include "caios2dfs/error.hpp"
 #include "caios2dfs/file_sink.hpp"
+#include "caios2dfs/io_buffer.hpp"
 
 namespace caios {
-
-/// A per-transfer buffer that gathers body pieces into one write, aligned
-/// for O_DIRECT.
-struct WriteBuffer {
-  struct Free {
-    void operator()(char* bytes) const noexcept { std::free(bytes); }
-  };
-  std::unique_ptr<char, Free> bytes;
-  std::size_t capacity = 0;
-};
 
 class AsyncWriter {
  public:
   struct Job {
     WritableFile* file = nullptr;
     std::uint64_t offset = 0;
-    WriteBuffer buffer;
+    IoBuffer buffer;
     std::size_t size = 0;
     std::uint64_t tag = 0;  ///< the owner's handle for the transfer
   };
   struct Done {
     std::uint64_t tag = 0;
-    WriteBuffer buffer;  ///< handed back for reuse
+    IoBuffer buffer;  ///< handed back for reuse
     Status status = ok_status();
   };
 

@@ -17,6 +17,12 @@ namespace caios {
 
 enum class IoBackend { posix, mpiio };
 enum class BenchMode { none, read, write };
+/// --direct-io: when the POSIX backend writes past the page cache (O_DIRECT).
+enum class DirectIo {
+  automatic,  ///< default: objects of --multi-thread-cutoff or more (the ones split into chunks)
+  always,     ///< --direct-io, --direct-io=always: every file of 4 KiB or more
+  never,      ///< --direct-io=never: everything through the page cache
+};
 
 struct CopyOptions {
   std::string source;  ///< s3://BUCKET[/PREFIX] or REMOTE:BUCKET[/PREFIX] (empty for --bench write)
@@ -32,7 +38,7 @@ struct CopyOptions {
   bool ignore_existing = false;                     ///< --ignore-existing
   bool dry_run = false;                             ///< --dry-run / -n
   IoBackend io = IoBackend::posix;                  ///< --io posix|mpiio
-  bool direct_io = false;                           ///< --direct-io (posix only)
+  DirectIo direct_io = DirectIo::automatic;         ///< --direct-io[=auto|always|never] (posix only)
   std::chrono::milliseconds stats_interval{10'000};  ///< --stats (0: off)
   std::optional<std::string> report;                ///< --report FILE (JSON)
   std::optional<std::string> failed_list;           ///< --failed-list FILE (default: REPORT.failed when --report)
@@ -58,6 +64,14 @@ struct ParsedCommandLine {
 
 /// Parse argv (argv[0] is the program name). Never exits, never prints.
 ParsedCommandLine parse_command_line(const std::vector<std::string>& args);
+
+/// The smallest file the POSIX backend opens O_DIRECT under these options
+/// (kNoDirectIo for none): the argument of make_posix_backend().
+std::uint64_t direct_io_min_size(const CopyOptions& options);
+
+/// How DEST is written, for reports: "posix", "posix, O_DIRECT for files of
+/// 64.00 MiB or more", "posix, O_DIRECT", "mpiio".
+std::string describe_io(const CopyOptions& options);
 
 /// The --help text.
 std::string usage_text();

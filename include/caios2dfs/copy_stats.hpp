@@ -62,6 +62,7 @@ struct RunSummary {
   std::string mode = "copy";  ///< copy | read | write
   std::string source;
   std::string dest;
+  std::string io;  ///< how DEST is written (describe_io); empty when nothing is written
   bool dry_run = false;
   bool listing_complete = true;
   std::string listing_error;

@@ -9,7 +9,8 @@
 //
 // Thread contract: the executor, its client and engine belong to one thread;
 // everything happens inside HttpEngine::poll() callbacks and pump().
-// Memory: at most `transfers` write buffers of `buffer_bytes` each.
+// Memory: at most `transfers` write buffers of `buffer_bytes` each, plus 4
+// while O_DIRECT writes are on the writer thread.
 #pragma once
 
 #include <cstdint>
@@ -95,8 +96,8 @@ class TransferExecutor {
   void object_done(ActiveItem& item);
   void fail_object(ActiveItem& item, const ObjectRef& object, const Error& error);
   void maybe_finish_item(ActiveItem& item);
-  WriteBuffer take_buffer();
-  void return_buffer(WriteBuffer buffer);
+  IoBuffer take_buffer();
+  void return_buffer(IoBuffer buffer);
   void note_running_change(int delta);
 
   S3Client& client_;
@@ -106,17 +107,16 @@ class TransferExecutor {
   std::function<void(ItemDone&&)> on_item_done_;
   DirectoryMaker directories_;
   std::list<std::unique_ptr<ActiveItem>> active_;
-  std::vector<WriteBuffer> spare_buffers_;
+  std::vector<IoBuffer> spare_buffers_;
   int running_ = 0;
   std::int64_t busy_since_ns_ = 0;
-  bool aligned_writes_ = false;
   std::size_t buffers_allocated_ = 0;
   std::uint64_t next_tag_ = 0;
-  /// Transfers with writes on the writer thread, by tag (direct I/O only).
+  /// Transfers with writes on the writer thread, by tag (O_DIRECT files only).
   std::unordered_map<std::uint64_t, std::shared_ptr<ObjectTransfer>> writing_;
   std::vector<std::shared_ptr<ObjectTransfer>> ready_;  ///< all writes done: finalize in poll_writes()
-  /// Declared last, destroyed first: it finishes its queued writes while the
-  /// files they target are still open.
+  /// Started with the first O_DIRECT file. Declared last, destroyed first: it
+  /// finishes its queued writes while the files they target are still open.
   std::unique_ptr<AsyncWriter> writer_;
 };
 

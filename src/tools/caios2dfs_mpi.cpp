@@ -30,7 +30,7 @@ int run(Comm& comm, const std::vector<std::string>& args) {
   if (options.bench == BenchMode::write) {
     // The file system alone: no bucket, no credentials.
     std::unique_ptr<FileBackend> backend =
-        options.io == IoBackend::mpiio ? make_mpiio_backend() : make_posix_backend(options.direct_io);
+        options.io == IoBackend::mpiio ? make_mpiio_backend() : make_posix_backend(direct_io_min_size(options));
     return run_write_bench(comm, *backend, options);
   }
 
@@ -88,7 +88,7 @@ int run(Comm& comm, const std::vector<std::string>& args) {
                   0xC0FFEEull * static_cast<std::uint64_t>(comm.rank() + 1));
   std::unique_ptr<FileBackend> backend = options.io == IoBackend::mpiio
                                              ? make_mpiio_backend()
-                                             : make_posix_backend(options.direct_io);
+                                             : make_posix_backend(direct_io_min_size(options));
   return run_copy(comm, client, *backend, job);
 }
 
