@@ -34,13 +34,22 @@ class PosixFile final : public WritableFile {
 
   Status write_at(std::uint64_t offset, const char* data, std::size_t size) override {
     if (direct_) {
-      if (aligned(offset) && aligned(size) && aligned(reinterpret_cast<std::uintptr_t>(data))) {
-        Status status = write_loop(offset, data, size, size);  // the device takes large writes
+      // The aligned front goes straight to the device; what is left (the
+      // file's unaligned tail) through the page cache from here on.
+      const std::size_t front = size / kDirectAlignment * kDirectAlignment;
+      if (front > 0 && aligned(offset) && aligned(reinterpret_cast<std::uintptr_t>(data))) {
+        Status status = write_loop(offset, data, front, front);  // the device takes large writes
+        if (status.ok()) {
+          data += front;
+          size -= front;
+          offset += front;
+          if (size == 0) return status;
+        } else if (status.error().sys_errno != EINVAL) {
+          return status;
+        }
         // EINVAL: the file system opened the file O_DIRECT but wants another
         // alignment (or none of it); the page cache always works.
-        if (status.ok() || status.error().sys_errno != EINVAL) return status;
       }
-      // The file's unaligned tail: through the page cache from here on.
       if (Status buffered = stop_direct_io(offset); !buffered.ok()) return buffered;
     }
     return write_loop(offset, data, size, kMaxWriteBytes);

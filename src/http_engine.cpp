@@ -1,6 +1,10 @@
 #include "caios2dfs/http_engine.hpp"
 
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cctype>
 #include <cstring>
 #include <stdexcept>
@@ -126,8 +130,19 @@ struct HttpEngine::Transfer {
 
 HttpEngine::HttpEngine(HttpEngineOptions options) : options_(std::move(options)) {
   ensure_curl_global_init();
+  epoll_.reset(::epoll_create1(EPOLL_CLOEXEC));
+  wake_.reset(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+  if (!epoll_ || !wake_) throw std::runtime_error(std::string("epoll/eventfd: ") + std::strerror(errno));
+  epoll_event wake_event{};
+  wake_event.events = EPOLLIN;
+  wake_event.data.fd = wake_.get();
+  if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, wake_.get(), &wake_event) != 0) {
+    throw std::runtime_error(std::string("epoll_ctl: ") + std::strerror(errno));
+  }
   multi_.reset(curl_multi_init());
   if (!multi_) throw std::runtime_error("curl_multi_init failed");
+  curl_multi_setopt(multi_.get(), CURLMOPT_SOCKETFUNCTION, &HttpEngine::on_socket);
+  curl_multi_setopt(multi_.get(), CURLMOPT_SOCKETDATA, this);
   options_.max_in_flight = std::max(1, options_.max_in_flight);
   curl_multi_setopt(multi_.get(), CURLMOPT_MAX_HOST_CONNECTIONS, static_cast<long>(options_.max_in_flight));
   curl_multi_setopt(multi_.get(), CURLMOPT_MAXCONNECTS, static_cast<long>(options_.max_in_flight + 4));
@@ -139,6 +154,46 @@ HttpEngine::~HttpEngine() {
   for (Transfer* transfer : active_) {
     curl_multi_remove_handle(multi_.get(), transfer->easy.get());
     delete transfer;
+  }
+  // Connections closed from here on need no watching.
+  curl_multi_setopt(multi_.get(), CURLMOPT_SOCKETFUNCTION, nullptr);
+}
+
+int HttpEngine::on_socket(CURL*, curl_socket_t socket, int what, void* self, void*) {
+  static_cast<HttpEngine*>(self)->watch(socket, what);
+  return 0;
+}
+
+void HttpEngine::watch(curl_socket_t socket, int what) {
+  if (what == CURL_POLL_REMOVE) {
+    // ENOENT/EBADF when curl already closed it: the kernel dropped it then.
+    (void)::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, socket, nullptr);
+    return;
+  }
+  epoll_event event{};
+  event.events = ((what & CURL_POLL_IN) ? EPOLLIN : 0u) | ((what & CURL_POLL_OUT) ? EPOLLOUT : 0u);
+  event.data.fd = socket;
+  if (::epoll_ctl(epoll_.get(), EPOLL_CTL_MOD, socket, &event) != 0 && errno == ENOENT) {
+    // A socket curl has not told us about yet (or a new one under a reused number).
+    (void)::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, socket, &event);
+  }
+}
+
+void HttpEngine::wakeup() {
+  const std::uint64_t one = 1;
+  // Fails only when the counter is saturated, and then a wakeup is pending anyway.
+  (void)!::write(wake_.get(), &one, sizeof one);
+}
+
+void HttpEngine::run_curl_timeouts() {
+  // curl's own timers (new transfers start on one, connect and stall
+  // timeouts, ...). Asking each time is a peek at a tree, and cannot lose a
+  // timer the way a missed CURLMOPT_TIMERFUNCTION update could.
+  long timeout_ms = -1;
+  for (int round = 0; round < 4 && curl_multi_timeout(multi_.get(), &timeout_ms) == CURLM_OK && timeout_ms == 0;
+       ++round) {
+    int running = 0;
+    curl_multi_socket_action(multi_.get(), CURL_SOCKET_TIMEOUT, 0, &running);
   }
 }
 
@@ -309,14 +364,30 @@ int HttpEngine::poll(std::chrono::milliseconds max_wait) {
         timers_.front().when - SteadyClock::now());
     max_wait = std::clamp(until_timer, std::chrono::milliseconds(0), max_wait);
   }
-  int still_running = 0;
-  curl_multi_perform(multi_.get(), &still_running);
-  if (max_wait.count() > 0) {
-    // With no transfer running this simply sleeps until the next timer or
-    // max_wait, so a backoff does not spin.
-    curl_multi_poll(multi_.get(), nullptr, 0, static_cast<int>(max_wait.count()), nullptr);
-    curl_multi_perform(multi_.get(), &still_running);
+  run_curl_timeouts();
+  long curl_timeout_ms = -1;
+  if (curl_multi_timeout(multi_.get(), &curl_timeout_ms) == CURLM_OK && curl_timeout_ms >= 0) {
+    max_wait = std::min(max_wait, std::chrono::milliseconds(curl_timeout_ms));
   }
+  // With no transfer running this simply sleeps until the next timer or
+  // max_wait, so a backoff does not spin.
+  epoll_event events[64];
+  const int ready = ::epoll_wait(epoll_.get(), events, 64, static_cast<int>(std::max<long>(0, max_wait.count())));
+  for (int i = 0; i < ready; ++i) {
+    const int fd = events[i].data.fd;
+    if (fd == wake_.get()) {
+      std::uint64_t count = 0;
+      (void)!::read(fd, &count, sizeof count);
+      continue;
+    }
+    int mask = 0;
+    if (events[i].events & EPOLLIN) mask |= CURL_CSELECT_IN;
+    if (events[i].events & EPOLLOUT) mask |= CURL_CSELECT_OUT;
+    if (events[i].events & (EPOLLERR | EPOLLHUP)) mask |= CURL_CSELECT_ERR;
+    int running = 0;
+    curl_multi_socket_action(multi_.get(), fd, mask, &running);
+  }
+  run_curl_timeouts();
   int completed = 0;
   int messages_left = 0;
   while (CURLMsg* message = curl_multi_info_read(multi_.get(), &messages_left)) {

@@ -126,6 +126,20 @@ TEST_CASE("posix backend: O_DIRECT from the size threshold up, bytes exact with 
     CHECK(compare_file(path, bytes) == "same");
   }
 
+  SECTION("one write of an aligned front and a tail: both land, the tail through the page cache") {
+    const std::string path = dir.path + "/front-and-tail";
+    const std::size_t size = threshold + 4096 * 3 + 77;
+    auto file = backend->open(path, size, OpenMode::whole_file);
+    REQUIRE(file.ok());
+    const std::vector<char> bytes = pattern(size, 4);
+    IoBuffer whole = IoBuffer::allocate(size);
+    std::copy_n(bytes.data(), size, whole.data());
+    REQUIRE((*file)->write_at(0, whole.data(), size).ok());
+    CHECK((*file)->alignment() == 1);
+    REQUIRE((*file)->close().ok());
+    CHECK(compare_file(path, bytes) == "same");
+  }
+
   SECTION("chunks of one file from several handles, each direct") {
     const std::string path = dir.path + "/chunked";
     const std::size_t chunk = 2u << 20, size = 3 * chunk + 100;
