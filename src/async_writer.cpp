@@ -1,16 +1,20 @@
 #include "caios2dfs/async_writer.hpp"
 
+#include <algorithm>
+
 namespace caios {
 
-AsyncWriter::AsyncWriter(std::function<void()> wake) : wake_(std::move(wake)), thread_([this] { run(); }) {}
+AsyncWriter::AsyncWriter(std::function<void()> wake, int threads) : wake_(std::move(wake)) {
+  for (int i = 0; i < std::max(1, threads); ++i) threads_.emplace_back([this] { run(); });
+}
 
 AsyncWriter::~AsyncWriter() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     stopping_ = true;
   }
-  work_ready_.notify_one();
-  thread_.join();
+  work_ready_.notify_all();
+  for (std::thread& thread : threads_) thread.join();
 }
 
 void AsyncWriter::submit(Job job) {

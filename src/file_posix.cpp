@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstdint>
 
@@ -91,7 +92,9 @@ class PosixFile final : public WritableFile {
  private:
   int fd_;
   std::string path_;
-  bool direct_;
+  // Atomic: writer threads may write disjoint ranges of one file at once, and
+  // the one that writes the unaligned tail turns O_DIRECT off.
+  std::atomic<bool> direct_;
 };
 
 class PosixBackend final : public FileBackend {

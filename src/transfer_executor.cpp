@@ -14,6 +14,9 @@ namespace {
 constexpr std::int64_t kModifyWindowNs = 1'000'000'000;  // rclone's default --modify-window for S3 is 1 ns, but
                                                           // many file systems keep only seconds; 1 s is safe.
 
+/// O_DIRECT writes in flight per rank (see async_writer.hpp).
+constexpr int kWriterThreads = 4;
+
 /// Pieces at least this large skip the write buffer (see the sink below).
 constexpr std::size_t kDirectWriteBytes = 64 * 1024;
 
@@ -238,7 +241,7 @@ void TransferExecutor::start_object(ActiveItem& item, const ObjectRef& object) {
     if (transfer->direct) {
       if (!writer_) {
         HttpEngine& engine = client_.engine();
-        writer_ = std::make_unique<AsyncWriter>([&engine] { engine.wakeup(); });
+        writer_ = std::make_unique<AsyncWriter>([&engine] { engine.wakeup(); }, kWriterThreads);
       }
       writing_.emplace(transfer->tag, transfer);
     }

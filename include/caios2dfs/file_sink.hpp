@@ -4,8 +4,11 @@
 // rename, mtime, directories) is the same for all backends and lives in
 // fs_ops.hpp.
 //
-// Thread contract: a WritableFile is used by one thread. Several ranks (and
-// several WritableFiles) may write disjoint ranges of the same file.
+// Thread contract: a WritableFile is used by one thread, except that
+// write_at() of a file whose alignment() > 1 (O_DIRECT) may run on several
+// threads at once for disjoint ranges; close() comes after every write has
+// returned. Several ranks (and several WritableFiles) may write disjoint
+// ranges of the same file.
 #pragma once
 
 #include <cstdint>
