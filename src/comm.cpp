@@ -8,8 +8,8 @@ namespace caios {
 MpiSession::MpiSession(int& argc, char**& argv) {
   int provided = 0;
   MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
-  // Only the main thread calls MPI (the --direct-io writer thread never
-  // does), which every MPI library supports: FUNNELED is all we need.
+  // Only the main thread calls MPI (the O_DIRECT writer threads never
+  // do), which every MPI library supports: FUNNELED is all we need.
   if (provided < MPI_THREAD_FUNNELED) {
     std::fprintf(stderr, "caios2dfs-mpi: the MPI library offers no thread support (level %d); "
                  "MPI calls stay on the main thread, so this is only a warning\n", provided);

@@ -53,13 +53,13 @@ struct TransferExecutor::ObjectTransfer {
   bool is_chunk = false;
   FilePaths paths;
   std::unique_ptr<WritableFile> file;
-  bool direct = false;  ///< file opened O_DIRECT: whole buffers only, on the writer thread
+  bool direct = false;  ///< file opened O_DIRECT: whole buffers only, on the writer threads
   IoBuffer buffer;  ///< taken on the first piece that is not written directly
   std::size_t buffered = 0;
   std::uint64_t buffer_offset = 0;  ///< object offset of buffer[0]
   std::optional<Error> write_error;
   std::uint64_t tag = 0;
-  int pending_writes = 0;  ///< on the writer thread
+  int pending_writes = 0;  ///< on the writer threads
   bool get_done = false;
   std::optional<Result<GetResult>> result;
 };
@@ -116,7 +116,7 @@ void TransferExecutor::note_running_change(int delta) {
 }
 
 IoBuffer TransferExecutor::take_buffer() {
-  // With writes in flight on the writer thread, memory stays bounded: past
+  // With writes in flight on the writer threads, memory stays bounded: past
   // one buffer per transfer plus a few, wait for a write to hand one back.
   while (writer_ && spare_buffers_.empty() && buffers_allocated_ >= static_cast<std::size_t>(options_.transfers) + 4 &&
          writer_->in_flight() > 0) {
@@ -235,7 +235,7 @@ void TransferExecutor::start_object(ActiveItem& item, const ObjectRef& object) {
     transfer->file = std::move(file).value();
     transfer->buffer_offset = request.offset;
     transfer->tag = next_tag_++;
-    // O_DIRECT writes wait for the device: they go to the writer thread, so
+    // O_DIRECT writes wait for the device: they go to the writer threads, so
     // the network keeps flowing meanwhile.
     transfer->direct = transfer->file->alignment() > 1;
     if (transfer->direct) {
@@ -258,7 +258,7 @@ void TransferExecutor::start_object(ActiveItem& item, const ObjectRef& object) {
       stats_.bytes += size;  // --bench read: the bytes end here
       return true;
     }
-    if (raw->write_error) return false;  // a write on the writer thread failed
+    if (raw->write_error) return false;  // a write on the writer threads failed
     // A piece as large as this is already worth its own write: write it
     // from curl's buffer and skip the copy into ours. (O_DIRECT needs
     // aligned writes: all its bytes go through the buffer, written whole
@@ -270,7 +270,7 @@ void TransferExecutor::start_object(ActiveItem& item, const ObjectRef& object) {
       return status.ok();
     }
     while (size > 0) {
-      // A flush hands the buffer to the writer thread: take another.
+      // A flush hands the buffer to the writer threads: take another.
       if (!raw->buffer) raw->buffer = take_buffer();
       const std::size_t room = options_.buffer_bytes - raw->buffered;
       const std::size_t n = std::min(room, size);
@@ -297,7 +297,7 @@ void TransferExecutor::on_get_done(const std::shared_ptr<ObjectTransfer>& transf
   }
   transfer->get_done = true;
   transfer->result = std::move(result);
-  // With direct I/O the last writes may still be on the writer thread:
+  // With direct I/O the last writes may still be on the writer threads:
   // poll_writes() finishes the transfer when they are done.
   if (transfer->pending_writes == 0) finalize(*transfer);
   pump();

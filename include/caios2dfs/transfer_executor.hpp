@@ -10,7 +10,7 @@
 // Thread contract: the executor, its client and engine belong to one thread;
 // everything happens inside HttpEngine::poll() callbacks and pump().
 // Memory: at most `transfers` write buffers of `buffer_bytes` each, plus 4
-// while O_DIRECT writes are on the writer thread.
+// while O_DIRECT writes are on the writer threads.
 #pragma once
 
 #include <cstdint>
@@ -80,7 +80,7 @@ class TransferExecutor {
   /// Requests running now.
   int running() const { return running_; }
   bool idle() const { return active_.empty(); }
-  /// Finish transfers whose last writes completed on the writer thread.
+  /// Finish transfers whose last writes completed on the writer threads.
   /// Call from the event loop (never from inside a curl callback).
   void poll_writes();
 
@@ -112,7 +112,7 @@ class TransferExecutor {
   std::int64_t busy_since_ns_ = 0;
   std::size_t buffers_allocated_ = 0;
   std::uint64_t next_tag_ = 0;
-  /// Transfers with writes on the writer thread, by tag (O_DIRECT files only).
+  /// Transfers with writes on the writer threads, by tag (O_DIRECT files only).
   std::unordered_map<std::uint64_t, std::shared_ptr<ObjectTransfer>> writing_;
   std::vector<std::shared_ptr<ObjectTransfer>> ready_;  ///< all writes done: finalize in poll_writes()
   /// Started with the first O_DIRECT file. Declared last, destroyed first: it
