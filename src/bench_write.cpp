@@ -7,10 +7,10 @@
 #include <chrono>
 #include <cstring>
 
-#include "caios2dfs/async_writer.hpp"
 #include "caios2dfs/copier.hpp"
 #include "caios2dfs/copy_stats.hpp"
 #include "caios2dfs/fs_ops.hpp"
+#include "caios2dfs/io_buffer.hpp"
 
 namespace caios {
 

@@ -159,14 +159,19 @@ std::chrono::milliseconds duration_value(std::string_view flag, std::string_view
   return duration.value();
 }
 
-// pflag's strconv.ParseBool spellings.
-bool bool_value(std::string_view flag, std::string_view text) {
+// pflag's strconv.ParseBool spellings; nothing for any other text.
+std::optional<bool> parse_bool(std::string_view text) {
   for (std::string_view yes : {"1", "t", "T", "true", "TRUE", "True"}) {
     if (text == yes) return true;
   }
   for (std::string_view no : {"0", "f", "F", "false", "FALSE", "False"}) {
     if (text == no) return false;
   }
+  return std::nullopt;
+}
+
+bool bool_value(std::string_view flag, std::string_view text) {
+  if (const std::optional<bool> value = parse_bool(text)) return *value;
   fail(fmt::format("{} takes true or false, got '{}' (or give {} alone for true)", flag, text, flag));
 }
 
@@ -174,12 +179,7 @@ DirectIo direct_io_value(std::string_view text) {
   if (text == "auto") return DirectIo::automatic;
   if (text == "always") return DirectIo::always;
   if (text == "never") return DirectIo::never;
-  for (std::string_view yes : {"1", "t", "T", "true", "TRUE", "True"}) {
-    if (text == yes) return DirectIo::always;
-  }
-  for (std::string_view no : {"0", "f", "F", "false", "FALSE", "False"}) {
-    if (text == no) return DirectIo::never;
-  }
+  if (const std::optional<bool> value = parse_bool(text)) return *value ? DirectIo::always : DirectIo::never;
   fail(fmt::format("--direct-io takes auto, always or never, got '{}' (--direct-io alone means always)", text));
 }
 
