@@ -7,12 +7,12 @@
 #include <string>
 #include <vector>
 
-#include "caios2dfs/bench_write.hpp"
-#include "caios2dfs/comm.hpp"
-#include "caios2dfs/connect.hpp"
-#include "caios2dfs/copier.hpp"
-#include "caios2dfs/copy_options.hpp"
-#include "caios2dfs/fs_ops.hpp"
+#include "caios2dfs/cli/bench_write.hpp"
+#include "caios2dfs/mpi/comm.hpp"
+#include "caios2dfs/config/connect.hpp"
+#include "caios2dfs/copy/copier.hpp"
+#include "caios2dfs/cli/copy_options.hpp"
+#include "caios2dfs/fileio/fs_ops.hpp"
 
 using namespace caios;
 

@@ -21,9 +21,9 @@
 #include <string>
 #include <vector>
 
-#include "caios2dfs/connect.hpp"
-#include "caios2dfs/s3_client.hpp"
-#include "caios2dfs/units.hpp"
+#include "caios2dfs/config/connect.hpp"
+#include "caios2dfs/s3/s3_client.hpp"
+#include "caios2dfs/base/units.hpp"
 
 using namespace caios;
 

@@ -1,0 +1,79 @@
+// Rank 0's supply of objects to copy: ListObjectsV2 page by page, or the
+// keys of a --files-from list looked up with HEAD, for one or more passes
+// (--iterations). It only finds objects; planning and dealing them out is
+// the copier's job.
+//
+// Thread contract: the owner thread of the S3Client; callbacks run inside
+// HttpEngine::poll() (or inside start()).
+#pragma once
+
+#include <deque>
+#include <functional>
+#include <fstream>
+#include <istream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_set>
+
+#include "caios2dfs/base/error.hpp"
+#include "caios2dfs/copy/files_from.hpp"
+#include "caios2dfs/s3/s3_client.hpp"
+
+namespace caios {
+
+class ObjectSource {
+ public:
+  struct Callbacks {
+    std::function<void(ObjectEntry&&)> on_object;
+    /// A --files-from key that cannot be used (HEAD failed: missing, denied...).
+    std::function<void(const std::string& key, const Error& error)> on_unusable_key;
+    /// End of a page or of the list: a good moment to close open batches.
+    std::function<void()> on_batch_end;
+  };
+
+  /// `prefix` is the normalised key prefix ("dir/" or ""); `files_from` is a
+  /// path, "-" for standard input (one pass only), or nullopt to list.
+  ObjectSource(S3Client& client, std::string bucket, std::string prefix, std::optional<std::string> files_from,
+               int passes, int max_heads_in_flight, Callbacks callbacks);
+
+  /// Synchronously reads the first page (or proves the bucket is reachable
+  /// for --files-from). Returns an error text when the source is unusable.
+  std::string start();
+  /// Ask for more (non-blocking): the next page, or more HEADs.
+  void drive();
+  /// Every pass is over and nothing is in flight.
+  bool done() const { return done_ && !page_in_flight_ && heads_in_flight_ == 0; }
+  /// False when the listing broke off; error() says why.
+  bool complete() const { return error_.empty(); }
+  const std::string& error() const { return error_; }
+
+ private:
+  void take_page(ListPage&& page);
+  void drive_files_from();
+  void stop_with_error(std::string error);
+
+  S3Client& client_;
+  std::string bucket_;
+  std::string prefix_;
+  std::optional<std::string> files_from_path_;
+  int passes_;
+  int max_heads_;
+  Callbacks callbacks_;
+
+  ListRequest list_request_;
+  bool page_in_flight_ = false;
+  int passes_done_ = 0;
+  bool done_ = false;
+  std::string error_;
+
+  std::unique_ptr<std::ifstream> files_from_file_;
+  std::istream* files_from_ = nullptr;  ///< the file, or std::cin for "-"
+  FilesFromParser parser_;
+  std::deque<std::string> pending_paths_;
+  std::unordered_set<std::string> seen_keys_;  ///< keys of this pass
+  bool files_from_eof_ = false;
+  int heads_in_flight_ = 0;
+};
+
+}  // namespace caios

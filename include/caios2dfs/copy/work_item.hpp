@@ -1,0 +1,66 @@
+// Units of work and the records that report them done, with their wire
+// encoding for MPI messages. Pure values.
+//
+// A WorkItem is either a batch of whole small objects or one chunk (byte
+// range) of a large object. Items are created only by rank 0 (the lister),
+// move between ranks by work stealing, and are reported done to rank 0
+// exactly once each, which is how rank 0 knows when everything is finished.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "caios2dfs/base/error.hpp"
+
+namespace caios {
+
+struct ObjectRef {
+  std::string key;            ///< full object key
+  std::string relative_path;  ///< where it lands, relative to DEST (checked safe by rank 0)
+  std::uint64_t size = 0;
+  std::string etag;
+  std::int64_t mtime_ns = 0;
+};
+
+enum class WorkKind : std::uint8_t { batch = 0, chunk = 1 };
+
+struct WorkItem {
+  std::uint64_t id = 0;
+  WorkKind kind = WorkKind::batch;
+  std::vector<ObjectRef> objects;  ///< batch: the objects; chunk: exactly one
+  // Chunk only:
+  std::uint64_t offset = 0;
+  std::uint64_t length = 0;
+  std::uint32_t chunk_index = 0;
+  std::uint32_t chunk_count = 0;
+  std::uint64_t object_id = 0;  ///< groups the chunks of one object at rank 0
+
+  std::uint64_t bytes() const;
+};
+
+struct ObjectFailure {
+  std::string key;
+  std::string error;  ///< one line, no secrets
+  std::uint8_t kind = 0;  ///< ErrorKind
+};
+
+/// Sent to rank 0 when a rank has finished an item, successfully or not.
+struct ItemDone {
+  std::uint64_t item_id = 0;
+  WorkKind kind = WorkKind::batch;
+  std::uint64_t object_id = 0;  ///< chunk: which object
+  bool chunk_ok = true;         ///< chunk: all its bytes are in the temp file
+  std::uint64_t bytes = 0;      ///< bytes written (or read, in read benchmarks)
+  std::uint32_t objects_copied = 0;
+  std::uint32_t objects_skipped = 0;
+  std::vector<ObjectFailure> failures;
+};
+
+std::string encode_items(const std::vector<WorkItem>& items);
+Result<std::vector<WorkItem>> decode_items(std::string_view bytes);
+std::string encode_done(const ItemDone& done);
+Result<ItemDone> decode_done(std::string_view bytes);
+
+}  // namespace caios

@@ -1,0 +1,95 @@
+// The scheduler's policy, pure and unit-tested without MPI or network:
+//  - WorkPlanner turns listed objects into work items by bytes: batches of
+//    small objects, and chunks of objects at or above the cutoff;
+//  - steal_count / pick_victim decide how work moves between ranks;
+//  - ChunkTracker (rank 0) knows when every chunk of a large object is in
+//    place, so the file can be published under its final name.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <random>
+#include <unordered_map>
+#include <vector>
+
+#include "caios2dfs/copy/work_item.hpp"
+
+namespace caios {
+
+struct PlanLimits {
+  std::uint64_t multi_thread_cutoff = 64ull << 20;  ///< objects >= this are chunked
+  std::uint64_t chunk_size = 64ull << 20;
+  std::uint64_t batch_bytes = 64ull << 20;  ///< close a batch at this many bytes...
+  std::size_t batch_objects = 64;           ///< ...or this many objects
+};
+
+class WorkPlanner {
+ public:
+  explicit WorkPlanner(PlanLimits limits);
+
+  /// Plan one object; items that are complete are appended to `out`.
+  void add(ObjectRef object, std::vector<WorkItem>& out);
+  /// Close the open batch (end of a listing page, or end of listing), so
+  /// listed objects do not wait for more to arrive.
+  void flush(std::vector<WorkItem>& out);
+
+  std::uint64_t items_created() const { return next_item_id_; }
+  std::uint64_t objects_chunked() const { return next_object_id_; }
+
+ private:
+  PlanLimits limits_;
+  WorkItem open_batch_;
+  std::uint64_t open_batch_bytes_ = 0;
+  std::uint64_t next_item_id_ = 0;
+  std::uint64_t next_object_id_ = 0;
+};
+
+/// How many of `queued` items a victim gives a thief: half, rounded up when
+/// the victim is already busy with enough of its own, down otherwise (so a
+/// victim never gives away its only next item while it has room for it).
+std::size_t steal_count(std::size_t queued, bool victim_saturated);
+
+/// A random rank other than `self` (uniform). `size` must be > 1.
+int pick_victim(int self, int size, std::mt19937_64& random);
+
+/// Rank 0 deals new items to ranks by bytes: each item goes to the rank with
+/// the fewest bytes dealt so far (ties: the lowest rank), so every rank
+/// starts with an even share and stealing only has to even out the tail.
+class ByteDealer {
+ public:
+  explicit ByteDealer(int ranks);
+  /// The rank that gets an item of `bytes` (an empty item counts as 1 byte,
+  /// so batches of empty objects still spread).
+  int assign(std::uint64_t bytes);
+  std::uint64_t dealt(int rank) const { return dealt_[static_cast<std::size_t>(rank)]; }
+
+ private:
+  std::vector<std::uint64_t> dealt_;
+  /// Min-heap of (bytes dealt, rank): O(log ranks) per item at thousands of ranks.
+  std::vector<std::pair<std::uint64_t, int>> heap_;
+};
+
+/// Rank 0's record of chunked objects in flight.
+class ChunkTracker {
+ public:
+  struct Finished {
+    ObjectRef object;
+    bool ok = true;  ///< every chunk arrived
+  };
+
+  /// Register an object split into `chunk_count` chunks under `object_id`.
+  void expect(std::uint64_t object_id, ObjectRef object, std::uint32_t chunk_count);
+  /// One chunk is done; returns the object when it was the last one.
+  std::optional<Finished> chunk_done(std::uint64_t object_id, bool ok);
+  std::size_t in_flight() const { return objects_.size(); }
+
+ private:
+  struct Entry {
+    ObjectRef object;
+    std::uint32_t remaining = 0;
+    bool ok = true;
+  };
+  std::unordered_map<std::uint64_t, Entry> objects_;
+};
+
+}  // namespace caios

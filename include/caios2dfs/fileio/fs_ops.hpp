@@ -1,0 +1,54 @@
+// File-system namespace operations shared by all backends, and the one place
+// errno becomes an Error. Each returns an Error with the path and the OS's
+// reason, plus what to do about it where that is clear (disk full, quota,
+// permissions, read-only file system).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+
+#include "caios2dfs/base/error.hpp"
+
+namespace caios {
+
+/// The Error for a failed system call.
+Error errno_error(std::string_view operation, std::string_view path, int error_number, std::uint64_t offset = 0);
+
+struct FileStat {
+  bool is_regular = false;
+  bool is_directory = false;
+  std::uint64_t size = 0;
+  std::int64_t mtime_ns = 0;
+};
+
+/// lstat; nullopt when nothing is there (ENOENT/ENOTDIR), Error otherwise.
+Result<std::optional<FileStat>> stat_path(const std::string& path);
+
+/// mkdir -p. Remembers directories it made or saw, so a million files in
+/// one directory cost one mkdir, not a million.
+class DirectoryMaker {
+ public:
+  Status make(const std::string& directory);
+
+ private:
+  std::unordered_set<std::string> known_;
+};
+
+/// Set the modification (and access) time of `path`.
+Status set_mtime(const std::string& path, std::int64_t mtime_ns);
+/// rename(2): atomically publish a finished temporary file.
+Status rename_path(const std::string& from, const std::string& to);
+/// unlink(2); a missing file is not an error.
+Status remove_file(const std::string& path);
+
+/// Write `text` to `path` through a temporary file and rename, so a reader
+/// never sees half a report.
+Status write_file_atomically(const std::string& path, std::string_view text);
+
+/// "dir" + "/" + "name" (no doubled slash).
+std::string join_path(std::string_view directory, std::string_view name);
+
+}  // namespace caios

@@ -1,0 +1,38 @@
+// The plain values of an HTTP exchange that more than the engine needs: the
+// signer signs headers, the S3 layer builds requests and checks response
+// heads. No curl here, so the pure S3 code can use them without the engine.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace caios {
+
+struct HttpHeader {
+  std::string name;
+  std::string value;
+};
+
+struct HttpRequest {
+  std::string method;  ///< GET, HEAD, PUT, POST, DELETE
+  std::string url;     ///< fully encoded; sent as is (no dot-segment removal)
+  std::vector<HttpHeader> headers;
+  /// Request body for PUT/POST. Not owned: must stay valid until on_done.
+  const char* body = nullptr;
+  std::size_t body_size = 0;
+};
+
+/// The response headers the S3 layer needs, captured once, lowercase names.
+struct HttpResponseHead {
+  int status = 0;
+  std::int64_t content_length = -1;
+  std::string content_range;
+  std::string etag;
+  std::string last_modified;
+  std::string retry_after;
+  std::string request_id;  ///< x-amz-request-id
+};
+
+}  // namespace caios

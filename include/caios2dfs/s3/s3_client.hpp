@@ -1,0 +1,146 @@
+// The S3 client: ListObjectsV2, ranged GET, HEAD and the few write calls the
+// tests and benchmarks need (PUT, multipart upload, bucket create/delete),
+// all asynchronous on an HttpEngine, all retried per RetryPolicy.
+//
+// Thread contract: like the HttpEngine it drives, one S3Client belongs to
+// one thread; completion callbacks run inside HttpEngine::poll().
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "caios2dfs/base/error.hpp"
+#include "caios2dfs/http/http_engine.hpp"
+#include "caios2dfs/s3/list_objects.hpp"
+#include "caios2dfs/s3/retry_policy.hpp"
+#include "caios2dfs/s3/s3_request.hpp"
+
+namespace caios {
+
+using WallClock = std::function<std::chrono::system_clock::time_point()>;
+
+struct ListRequest {
+  std::string bucket;
+  std::string prefix;
+  std::string continuation_token;  ///< opaque, from the previous page
+  std::string start_after;         ///< list keys strictly after this one
+  int max_keys = 0;                ///< 0: the server's default (1000)
+};
+
+/// Receives the body of a GET as it arrives. `object_offset` is the position
+/// of `data[0]` in the object, so a resumed transfer continues where the
+/// previous attempt stopped. Return false to abort (the GET then fails with
+/// kind cancelled; the sink keeps its own reason).
+using RangeSink = std::function<bool(std::uint64_t object_offset, const char* data, std::size_t size)>;
+
+struct GetRequest {
+  std::string bucket;
+  std::string key;
+  std::uint64_t offset = 0;
+  /// Bytes wanted from `offset`. 0 means "the whole object" (no Range
+  /// header: the only way to GET an empty object).
+  std::uint64_t length = 0;
+  std::string if_match;  ///< ETag the object must still have; empty: no check
+};
+
+struct GetResult {
+  std::uint64_t bytes = 0;        ///< body bytes delivered to the sink, all attempts
+  std::uint64_t object_size = 0;  ///< from Content-Range or Content-Length
+  std::string etag;
+  std::int64_t mtime_ns = 0;      ///< Last-Modified, 0 when absent
+  int retries = 0;
+  std::chrono::nanoseconds time_to_first_byte{0};  ///< of the first attempt
+  std::chrono::nanoseconds total_time{0};          ///< all attempts and backoff
+};
+
+struct ObjectInfo {
+  std::uint64_t size = 0;
+  std::string etag;
+  std::int64_t mtime_ns = 0;
+};
+
+/// Counters every request updates (retries by class feed the final report).
+struct S3ClientStats {
+  std::uint64_t requests = 0;
+  std::uint64_t retries = 0;
+  std::array<std::uint64_t, 16> retries_by_kind{};  ///< indexed by ErrorKind
+};
+
+class S3Client {
+ public:
+  S3Client(HttpEngine& engine, S3Endpoint endpoint, Credentials credentials, WallClock clock,
+           RetryPolicy retry, std::uint64_t random_seed);
+
+  /// One ListObjectsV2 page (encoding-type=url; keys come back decoded).
+  void list_page(const ListRequest& request, std::function<void(Result<ListPage>)> done);
+
+  /// Every page from `request` on, in order: `on_page` returns false to stop
+  /// early. `done` runs once, after the last page or the first error.
+  void list_all(ListRequest request, std::function<bool(ListPage&&)> on_page,
+                std::function<void(Status)> done);
+
+  /// Ranged GET streamed into `sink`. Retries resume from the last byte
+  /// received; Content-Range, length and (with if_match) the ETag are checked.
+  void get(GetRequest request, RangeSink sink, std::function<void(Result<GetResult>)> done);
+
+  void head(const std::string& bucket, const std::string& key, std::function<void(Result<ObjectInfo>)> done);
+
+  /// Single PUT. `data` must stay valid until `done`. Returns the ETag.
+  void put(const std::string& bucket, const std::string& key, const char* data, std::size_t size,
+           std::function<void(Result<std::string>)> done);
+
+  /// Multipart upload of `data` in parts of `part_size` (>= 5 MiB except the
+  /// last), sequential parts. For seeding tests and benchmarks.
+  void put_multipart(const std::string& bucket, const std::string& key, const char* data, std::size_t size,
+                     std::size_t part_size, std::function<void(Result<std::string>)> done);
+
+  void create_bucket(const std::string& bucket, std::function<void(Status)> done);
+  void delete_object(const std::string& bucket, const std::string& key, std::function<void(Status)> done);
+  void delete_bucket(const std::string& bucket, std::function<void(Status)> done);
+
+  const S3ClientStats& stats() const { return stats_; }
+  const S3Endpoint& endpoint() const { return endpoint_; }
+  HttpEngine& engine() { return engine_; }
+
+ private:
+  struct Call;
+  /// Sign, send, map errors, retry. `on_body` may be empty (body collected).
+  void execute(std::shared_ptr<Call> call);
+  double next_uniform();
+  /// A call that sends the same request on every attempt (all but GET,
+  /// whose Range moves when it resumes); its subject is bucket/key.
+  static std::shared_ptr<Call> fixed_call(std::string operation_name, S3Operation operation);
+  /// A bodiless call whose only result is success or an Error.
+  void status_call(std::string operation_name, std::string method, const std::string& bucket, const std::string& key,
+                   std::function<void(Status)> done);
+
+  HttpEngine& engine_;
+  S3Endpoint endpoint_;
+  Credentials credentials_;
+  WallClock clock_;
+  RetryPolicy retry_;
+  std::mt19937_64 random_;
+  S3ClientStats stats_;
+};
+
+/// Run an asynchronous client call to completion on `engine` (tools, tests).
+template <class T, class Start>
+Result<T> run_sync(HttpEngine& engine, Start&& start) {
+  std::optional<Result<T>> result;
+  start([&result](Result<T> r) { result.emplace(std::move(r)); });
+  while (!result) engine.poll(std::chrono::milliseconds(100));
+  return std::move(*result);
+}
+
+/// Parse "bytes START-END/TOTAL" (TOTAL may be "*"); false when malformed.
+bool parse_content_range(std::string_view value, std::uint64_t& start, std::uint64_t& end,
+                         std::uint64_t& total);
+
+}  // namespace caios

@@ -1,0 +1,129 @@
+#include "caios2dfs/copy/object_source.hpp"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstring>
+#include <iostream>
+
+namespace caios {
+
+ObjectSource::ObjectSource(S3Client& client, std::string bucket, std::string prefix,
+                           std::optional<std::string> files_from, int passes, int max_heads_in_flight,
+                           Callbacks callbacks)
+    : client_(client),
+      bucket_(std::move(bucket)),
+      prefix_(std::move(prefix)),
+      files_from_path_(std::move(files_from)),
+      passes_(std::max(1, passes)),
+      max_heads_(std::max(1, max_heads_in_flight)),
+      callbacks_(std::move(callbacks)) {}
+
+std::string ObjectSource::start() {
+  if (files_from_path_) {
+    if (*files_from_path_ == "-") {
+      files_from_ = &std::cin;  // one pass only: standard input cannot be rewound
+    } else {
+      files_from_file_ = std::make_unique<std::ifstream>(*files_from_path_);
+      if (!*files_from_file_) {
+        return fmt::format("cannot read --files-from {}: {}", *files_from_path_, std::strerror(errno));
+      }
+      files_from_ = files_from_file_.get();
+    }
+    // The bucket must be reachable even when no key is listed.
+    Result<ListPage> probe = run_sync<ListPage>(client_.engine(), [&](auto done) {
+      client_.list_page(ListRequest{bucket_, prefix_, "", "", 1}, done);
+    });
+    return probe.ok() ? std::string() : probe.error().to_string();
+  }
+  list_request_ = ListRequest{bucket_, prefix_, "", "", 0};
+  Result<ListPage> page = run_sync<ListPage>(client_.engine(), [&](auto done) { client_.list_page(list_request_, done); });
+  if (!page.ok()) return page.error().to_string();
+  take_page(std::move(page).value());
+  return {};
+}
+
+void ObjectSource::stop_with_error(std::string error) {
+  error_ = std::move(error);
+  fmt::print(stderr, "ERROR: listing stopped: {}\n", error_);
+  done_ = true;
+}
+
+void ObjectSource::take_page(ListPage&& page) {
+  for (ObjectEntry& entry : page.objects) callbacks_.on_object(std::move(entry));
+  callbacks_.on_batch_end();
+  if (page.is_truncated && page.next_continuation_token.empty() && page.objects.empty()) {
+    // Asking again would return the same page forever.
+    stop_with_error("the server said the listing is truncated but gave no way to continue");
+  } else if (page.is_truncated) {
+    list_request_.continuation_token = page.next_continuation_token;
+    // Servers that answer V2 without a token still page correctly by key.
+    if (list_request_.continuation_token.empty()) list_request_.start_after = page.objects.back().key;
+  } else if (++passes_done_ < passes_) {
+    // --bench read --iterations N: list (and fetch) everything again.
+    list_request_ = ListRequest{bucket_, prefix_, "", "", 0};
+  } else {
+    done_ = true;
+  }
+}
+
+void ObjectSource::drive() {
+  if (done_ || page_in_flight_) return;
+  if (files_from_) return drive_files_from();
+  page_in_flight_ = true;
+  client_.list_page(list_request_, [this](Result<ListPage> page) {
+    page_in_flight_ = false;
+    if (!page.ok()) return stop_with_error(page.error().to_string());
+    take_page(std::move(page).value());
+  });
+}
+
+void ObjectSource::drive_files_from() {
+  while (heads_in_flight_ < max_heads_) {
+    if (pending_paths_.empty()) {
+      if (files_from_eof_) break;
+      char chunk[64 * 1024];
+      files_from_->read(chunk, sizeof chunk);
+      const std::streamsize n = files_from_->gcount();
+      std::vector<std::string> lines;
+      if (n > 0) parser_.feed(std::string_view(chunk, static_cast<std::size_t>(n)), lines);
+      if (files_from_->bad()) {
+        // A read error must not pass for the end of the list.
+        stop_with_error(fmt::format("cannot read --files-from {}", *files_from_path_));
+        files_from_eof_ = true;
+      } else if (n <= 0 || files_from_->eof()) {
+        parser_.finish(lines);
+        files_from_eof_ = true;
+      }
+      for (std::string& line : lines) pending_paths_.push_back(std::move(line));
+      continue;
+    }
+    std::string key = prefix_ + pending_paths_.front();
+    pending_paths_.pop_front();
+    // A key listed twice (two failed lists joined) must become one copy:
+    // two copies would write the same temporary file at the same time.
+    if (!seen_keys_.insert(key).second) continue;
+    ++heads_in_flight_;
+    client_.head(bucket_, key, [this, key](Result<ObjectInfo> info) {
+      --heads_in_flight_;
+      if (!info.ok()) {
+        callbacks_.on_unusable_key(key, info.error());
+      } else {
+        callbacks_.on_object(ObjectEntry{key, info->size, info->etag, info->mtime_ns});
+      }
+    });
+  }
+  if (heads_in_flight_ == 0 && pending_paths_.empty() && files_from_eof_ && !done_) {
+    callbacks_.on_batch_end();
+    if (++passes_done_ < passes_ && files_from_file_) {
+      files_from_->clear();
+      files_from_->seekg(0);
+      files_from_eof_ = false;
+      seen_keys_.clear();
+      return;
+    }
+    done_ = true;
+  }
+}
+
+}  // namespace caios

@@ -1,0 +1,160 @@
+#include "caios2dfs/copy/work_item.hpp"
+
+#include <cstring>
+
+namespace caios {
+
+namespace {
+
+// Little-endian fixed-width integers and length-prefixed strings: all ranks
+// run the same binary, so no versioning is needed, only bounds checks.
+class Writer {
+ public:
+  template <class T>
+  void integer(T value) {
+    for (std::size_t i = 0; i < sizeof(T); ++i) out_.push_back(static_cast<char>((static_cast<std::uint64_t>(value) >> (8 * i)) & 0xff));
+  }
+  void string(std::string_view text) {
+    integer<std::uint32_t>(static_cast<std::uint32_t>(text.size()));
+    out_.append(text);
+  }
+  std::string take() { return std::move(out_); }
+
+ private:
+  std::string out_;
+};
+
+class Reader {
+ public:
+  explicit Reader(std::string_view in) : in_(in) {}
+  template <class T>
+  bool integer(T& value) {
+    if (in_.size() < sizeof(T)) return false;
+    std::uint64_t v = 0;
+    for (std::size_t i = 0; i < sizeof(T); ++i) v |= static_cast<std::uint64_t>(static_cast<unsigned char>(in_[i])) << (8 * i);
+    value = static_cast<T>(v);
+    in_.remove_prefix(sizeof(T));
+    return true;
+  }
+  bool string(std::string& text) {
+    std::uint32_t size = 0;
+    if (!integer(size) || in_.size() < size) return false;
+    text.assign(in_.substr(0, size));
+    in_.remove_prefix(size);
+    return true;
+  }
+  bool empty() const { return in_.empty(); }
+
+ private:
+  std::string_view in_;
+};
+
+Error decode_error(std::string_view what) {
+  Error error;
+  error.kind = ErrorKind::protocol;
+  error.operation = "decode";
+  error.subject = std::string(what);
+  error.message = "truncated or malformed message between ranks";
+  return error;
+}
+
+}  // namespace
+
+std::uint64_t WorkItem::bytes() const {
+  if (kind == WorkKind::chunk) return length;
+  std::uint64_t total = 0;
+  for (const ObjectRef& object : objects) total += object.size;
+  return total;
+}
+
+std::string encode_items(const std::vector<WorkItem>& items) {
+  Writer w;
+  w.integer<std::uint32_t>(static_cast<std::uint32_t>(items.size()));
+  for (const WorkItem& item : items) {
+    w.integer(item.id);
+    w.integer(static_cast<std::uint8_t>(item.kind));
+    w.integer(item.offset);
+    w.integer(item.length);
+    w.integer(item.chunk_index);
+    w.integer(item.chunk_count);
+    w.integer(item.object_id);
+    w.integer<std::uint32_t>(static_cast<std::uint32_t>(item.objects.size()));
+    for (const ObjectRef& object : item.objects) {
+      w.string(object.key);
+      w.string(object.relative_path);
+      w.integer(object.size);
+      w.string(object.etag);
+      w.integer(object.mtime_ns);
+    }
+  }
+  return w.take();
+}
+
+Result<std::vector<WorkItem>> decode_items(std::string_view bytes) {
+  Reader r(bytes);
+  std::uint32_t count = 0;
+  if (!r.integer(count)) return decode_error("work items");
+  std::vector<WorkItem> items;
+  items.reserve(count);
+  for (std::uint32_t i = 0; i < count; ++i) {
+    WorkItem item;
+    std::uint8_t kind = 0;
+    std::uint32_t objects = 0;
+    if (!r.integer(item.id) || !r.integer(kind) || !r.integer(item.offset) || !r.integer(item.length) ||
+        !r.integer(item.chunk_index) || !r.integer(item.chunk_count) || !r.integer(item.object_id) ||
+        !r.integer(objects) || kind > 1) {
+      return decode_error("work items");
+    }
+    item.kind = static_cast<WorkKind>(kind);
+    item.objects.resize(objects);
+    for (ObjectRef& object : item.objects) {
+      if (!r.string(object.key) || !r.string(object.relative_path) || !r.integer(object.size) ||
+          !r.string(object.etag) || !r.integer(object.mtime_ns)) {
+        return decode_error("work items");
+      }
+    }
+    items.push_back(std::move(item));
+  }
+  if (!r.empty()) return decode_error("work items");
+  return items;
+}
+
+std::string encode_done(const ItemDone& done) {
+  Writer w;
+  w.integer(done.item_id);
+  w.integer(static_cast<std::uint8_t>(done.kind));
+  w.integer(done.object_id);
+  w.integer<std::uint8_t>(done.chunk_ok ? 1 : 0);
+  w.integer(done.bytes);
+  w.integer(done.objects_copied);
+  w.integer(done.objects_skipped);
+  w.integer<std::uint32_t>(static_cast<std::uint32_t>(done.failures.size()));
+  for (const ObjectFailure& failure : done.failures) {
+    w.string(failure.key);
+    w.string(failure.error);
+    w.integer(failure.kind);
+  }
+  return w.take();
+}
+
+Result<ItemDone> decode_done(std::string_view bytes) {
+  Reader r(bytes);
+  ItemDone done;
+  std::uint8_t kind = 0, ok = 0;
+  std::uint32_t failures = 0;
+  if (!r.integer(done.item_id) || !r.integer(kind) || !r.integer(done.object_id) || !r.integer(ok) ||
+      !r.integer(done.bytes) || !r.integer(done.objects_copied) || !r.integer(done.objects_skipped) ||
+      !r.integer(failures) || kind > 1) {
+    return decode_error("item done");
+  }
+  done.kind = static_cast<WorkKind>(kind);
+  done.chunk_ok = ok != 0;
+  done.failures.resize(failures);
+  for (ObjectFailure& failure : done.failures) {
+    if (!r.string(failure.key) || !r.string(failure.error) || !r.integer(failure.kind)) return decode_error("item done");
+  }
+  if (!r.empty()) return decode_error("item done");
+  return done;
+}
+
+}  // namespace caios

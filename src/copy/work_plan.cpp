@@ -1,0 +1,90 @@
+#include "caios2dfs/copy/work_plan.hpp"
+
+#include <algorithm>
+
+namespace caios {
+
+WorkPlanner::WorkPlanner(PlanLimits limits) : limits_(limits) {
+  limits_.chunk_size = std::max<std::uint64_t>(limits_.chunk_size, 1);
+  limits_.batch_objects = std::max<std::size_t>(limits_.batch_objects, 1);
+}
+
+void WorkPlanner::add(ObjectRef object, std::vector<WorkItem>& out) {
+  if (object.size >= limits_.multi_thread_cutoff && object.size > 0) {
+    const std::uint64_t object_id = next_object_id_++;
+    // Chunk counts travel as 32-bit numbers: a tiny --chunk-size on a huge
+    // object gets larger chunks rather than an overflow.
+    const std::uint64_t chunk_size = std::max(limits_.chunk_size, (object.size + UINT32_MAX - 1) / UINT32_MAX);
+    const auto count = static_cast<std::uint32_t>((object.size + chunk_size - 1) / chunk_size);
+    for (std::uint32_t index = 0; index < count; ++index) {
+      WorkItem chunk;
+      chunk.id = next_item_id_++;
+      chunk.kind = WorkKind::chunk;
+      chunk.offset = index * chunk_size;
+      chunk.length = std::min(chunk_size, object.size - chunk.offset);
+      chunk.chunk_index = index;
+      chunk.chunk_count = count;
+      chunk.object_id = object_id;
+      chunk.objects.push_back(object);
+      out.push_back(std::move(chunk));
+    }
+    return;
+  }
+  open_batch_bytes_ += object.size;
+  open_batch_.objects.push_back(std::move(object));
+  if (open_batch_bytes_ >= limits_.batch_bytes || open_batch_.objects.size() >= limits_.batch_objects) flush(out);
+}
+
+void WorkPlanner::flush(std::vector<WorkItem>& out) {
+  if (open_batch_.objects.empty()) return;
+  open_batch_.id = next_item_id_++;
+  open_batch_.kind = WorkKind::batch;
+  out.push_back(std::move(open_batch_));
+  open_batch_ = WorkItem{};
+  open_batch_bytes_ = 0;
+}
+
+std::size_t steal_count(std::size_t queued, bool victim_saturated) {
+  return victim_saturated ? (queued + 1) / 2 : queued / 2;
+}
+
+int pick_victim(int self, int size, std::mt19937_64& random) {
+  std::uniform_int_distribution<int> pick(0, size - 2);
+  const int victim = pick(random);
+  return victim >= self ? victim + 1 : victim;
+}
+
+ByteDealer::ByteDealer(int ranks) : dealt_(static_cast<std::size_t>(std::max(ranks, 1)), 0) {
+  for (int rank = 0; rank < std::max(ranks, 1); ++rank) heap_.emplace_back(0, rank);
+  // Already a heap: all keys are equal and ranks ascend.
+}
+
+int ByteDealer::assign(std::uint64_t bytes) {
+  const auto greater = [](const std::pair<std::uint64_t, int>& a, const std::pair<std::uint64_t, int>& b) {
+    return a > b;
+  };
+  std::pop_heap(heap_.begin(), heap_.end(), greater);
+  auto& [total, rank] = heap_.back();
+  total += std::max<std::uint64_t>(bytes, 1);
+  dealt_[static_cast<std::size_t>(rank)] = total;
+  const int chosen = rank;
+  std::push_heap(heap_.begin(), heap_.end(), greater);
+  return chosen;
+}
+
+void ChunkTracker::expect(std::uint64_t object_id, ObjectRef object, std::uint32_t chunk_count) {
+  objects_[object_id] = Entry{std::move(object), chunk_count, true};
+}
+
+std::optional<ChunkTracker::Finished> ChunkTracker::chunk_done(std::uint64_t object_id, bool ok) {
+  auto it = objects_.find(object_id);
+  if (it == objects_.end()) return std::nullopt;
+  Entry& entry = it->second;
+  entry.ok = entry.ok && ok;
+  if (--entry.remaining > 0) return std::nullopt;
+  Finished finished{std::move(entry.object), entry.ok};
+  objects_.erase(it);
+  return finished;
+}
+
+}  // namespace caios

@@ -1,0 +1,125 @@
+#include "caios2dfs/fileio/fs_ops.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace caios {
+
+Error errno_error(std::string_view operation, std::string_view path, int error_number, std::uint64_t offset) {
+  Error error;
+  error.kind = ErrorKind::io;
+  error.operation = std::string(operation);
+  error.subject = std::string(path);
+  error.offset = offset;
+  error.sys_errno = error_number;
+  error.message = std::strerror(error_number);
+  switch (error_number) {
+    case ENOSPC: error.message += " (the destination file system is full: free space or choose another DEST)"; break;
+    case EDQUOT: error.message += " (disk quota exceeded on the destination)"; break;
+    case EACCES:
+    case EPERM: error.message += " (check the destination's ownership and permissions)"; break;
+    case EROFS: error.message += " (the destination is mounted read-only)"; break;
+    case ENOTDIR:
+    case EEXIST:
+    case EISDIR:
+      error.message += " (a file and a directory want the same name: an object key is also a prefix of other keys)";
+      break;
+    case ENAMETOOLONG: error.message += " (name too long for this file system)"; break;
+    default: break;
+  }
+  // EINTR/EAGAIN are handled in the write loops; EIO and friends are not worth retrying blindly.
+  error.retryable = false;
+  return error;
+}
+
+Result<std::optional<FileStat>> stat_path(const std::string& path) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT || errno == ENOTDIR) return std::optional<FileStat>{};
+    return errno_error("stat", path, errno);
+  }
+  FileStat result;
+  result.is_regular = S_ISREG(st.st_mode);
+  result.is_directory = S_ISDIR(st.st_mode);
+  result.size = static_cast<std::uint64_t>(st.st_size);
+  result.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+  return std::optional<FileStat>(result);
+}
+
+Status DirectoryMaker::make(const std::string& directory) {
+  if (directory.empty() || known_.count(directory) != 0) return ok_status();
+  // Walk down from the top, creating what is missing.
+  std::size_t position = 0;
+  while (position != std::string::npos) {
+    position = directory.find('/', position + 1);
+    const std::string part = directory.substr(0, position);
+    if (part.empty() || known_.count(part) != 0) continue;
+    if (::mkdir(part.c_str(), 0755) != 0) {
+      if (errno != EEXIST) return errno_error("mkdir", part, errno);
+      // Something is there: fine if it is a directory (or a link to one).
+      struct stat st {};
+      if (::stat(part.c_str(), &st) != 0) return errno_error("stat", part, errno);
+      if (!S_ISDIR(st.st_mode)) return errno_error("mkdir", part, ENOTDIR);
+    }
+    // Bounded memory for trees with millions of directories.
+    if (known_.size() > 100'000) known_.clear();
+    known_.insert(part);
+  }
+  return ok_status();
+}
+
+Status set_mtime(const std::string& path, std::int64_t mtime_ns) {
+  timespec times[2];
+  times[0].tv_sec = mtime_ns / 1'000'000'000;
+  times[0].tv_nsec = mtime_ns % 1'000'000'000;
+  times[1] = times[0];
+  if (::utimensat(AT_FDCWD, path.c_str(), times, AT_SYMLINK_NOFOLLOW) != 0) return errno_error("utimensat", path, errno);
+  return ok_status();
+}
+
+Status rename_path(const std::string& from, const std::string& to) {
+  if (::rename(from.c_str(), to.c_str()) != 0) return errno_error("rename", to, errno);
+  return ok_status();
+}
+
+Status remove_file(const std::string& path) {
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT) return errno_error("unlink", path, errno);
+  return ok_status();
+}
+
+Status write_file_atomically(const std::string& path, std::string_view text) {
+  const std::string temp = path + ".tmp";
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return errno_error("open", temp, errno);
+  std::size_t written = 0;
+  while (written < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int error_number = errno;
+      ::close(fd);
+      (void)remove_file(temp);
+      return errno_error("write", temp, error_number, written);
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  if (::close(fd) != 0) return errno_error("close", temp, errno);
+  return rename_path(temp, path);
+}
+
+std::string join_path(std::string_view directory, std::string_view name) {
+  if (directory.empty()) return std::string(name);
+  if (name.empty()) return std::string(directory);
+  std::string result(directory);
+  if (result.back() != '/') result += '/';
+  result += name;
+  return result;
+}
+
+}  // namespace caios

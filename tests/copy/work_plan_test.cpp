@@ -1,0 +1,153 @@
+// The scheduler's policy and the wire format of work, without MPI.
+#include <catch2/catch.hpp>
+
+#include <map>
+#include <numeric>
+
+#include "caios2dfs/copy/work_plan.hpp"
+
+using namespace caios;
+
+namespace {
+
+ObjectRef object(const std::string& key, std::uint64_t size) {
+  return ObjectRef{key, key, size, "\"etag-" + key + "\"", 1'700'000'000'000'000'000};
+}
+
+PlanLimits limits() {
+  PlanLimits l;
+  l.multi_thread_cutoff = 100;
+  l.chunk_size = 30;
+  l.batch_bytes = 50;
+  l.batch_objects = 3;
+  return l;
+}
+
+}  // namespace
+
+TEST_CASE("objects at or above the cutoff become chunks that cover them exactly", "[work_plan]") {
+  WorkPlanner planner(limits());
+  std::vector<WorkItem> items;
+  planner.add(object("big", 100), items);  // at the cutoff
+  REQUIRE(items.size() == 4);              // 30 + 30 + 30 + 10
+  std::uint64_t covered = 0;
+  for (std::uint32_t i = 0; i < items.size(); ++i) {
+    CHECK(items[i].kind == WorkKind::chunk);
+    CHECK(items[i].offset == covered);
+    CHECK(items[i].chunk_index == i);
+    CHECK(items[i].chunk_count == 4);
+    CHECK(items[i].object_id == 0);
+    covered += items[i].length;
+  }
+  CHECK(covered == 100);
+  CHECK(items.back().length == 10);
+  items.clear();
+  planner.add(object("just-below", 99), items);
+  REQUIRE(items.size() == 1);  // batched (and the batch is full by bytes), not chunked
+  CHECK(items[0].kind == WorkKind::batch);
+  CHECK(items[0].objects.size() == 1);
+  CHECK(planner.objects_chunked() == 1);
+}
+
+TEST_CASE("small objects are batched by bytes and by count", "[work_plan]") {
+  WorkPlanner planner(limits());
+  std::vector<WorkItem> items;
+  planner.add(object("a", 20), items);
+  planner.add(object("b", 20), items);
+  CHECK(items.empty());
+  planner.add(object("c", 20), items);  // 60 bytes >= 50
+  REQUIRE(items.size() == 1);
+  CHECK(items[0].objects.size() == 3);
+  CHECK(items[0].bytes() == 60);
+  items.clear();
+  for (const char* key : {"d", "e", "f", "g"}) planner.add(object(key, 0), items);  // count limit 3
+  REQUIRE(items.size() == 1);
+  CHECK(items[0].objects.size() == 3);
+  items.clear();
+  planner.flush(items);
+  REQUIRE(items.size() == 1);
+  CHECK(items[0].objects[0].key == "g");
+  // Every item has its own id.
+  CHECK(planner.items_created() == 3);
+}
+
+TEST_CASE("the byte dealer evens out bytes across ranks", "[work_plan]") {
+  ByteDealer dealer(4);
+  std::vector<std::uint64_t> sizes = {1000, 10, 10, 10, 10, 500, 500, 10, 10, 10, 10, 10};
+  for (std::uint64_t s : sizes) dealer.assign(s);
+  // Each item goes to the least loaded rank at that moment: the 1000-byte
+  // item lands alone, the 500s go to the two lightest ranks, the 10s fill rank 1.
+  std::vector<std::uint64_t> dealt;
+  for (int r = 0; r < 4; ++r) dealt.push_back(dealer.dealt(r));
+  CHECK(dealt == std::vector<std::uint64_t>{1000, 70, 510, 510});
+  CHECK(std::accumulate(dealt.begin(), dealt.end(), std::uint64_t{0}) == 2090);
+  // Empty items still spread (each counts as one byte).
+  ByteDealer empties(3);
+  std::map<int, int> count;
+  for (int i = 0; i < 9; ++i) ++count[empties.assign(0)];
+  CHECK(count == std::map<int, int>{{0, 3}, {1, 3}, {2, 3}});
+}
+
+TEST_CASE("stealing takes half, and never a busy victim's last item unless it is saturated", "[work_plan]") {
+  CHECK(steal_count(0, true) == 0);
+  CHECK(steal_count(1, false) == 0);
+  CHECK(steal_count(1, true) == 1);
+  CHECK(steal_count(10, false) == 5);
+  CHECK(steal_count(11, true) == 6);
+  std::mt19937_64 random(1);
+  std::map<int, int> picked;
+  for (int i = 0; i < 3000; ++i) ++picked[pick_victim(2, 4, random)];
+  CHECK(picked.count(2) == 0);
+  for (int r : {0, 1, 3}) CHECK(picked[r] > 800);
+  for (int i = 0; i < 100; ++i) CHECK(pick_victim(0, 2, random) == 1);
+}
+
+TEST_CASE("the chunk tracker publishes an object once, after its last chunk", "[work_plan]") {
+  ChunkTracker tracker;
+  tracker.expect(7, object("big", 90), 3);
+  CHECK_FALSE(tracker.chunk_done(7, true));
+  CHECK_FALSE(tracker.chunk_done(7, false));
+  auto finished = tracker.chunk_done(7, true);
+  REQUIRE(finished);
+  CHECK(finished->object.key == "big");
+  CHECK_FALSE(finished->ok);  // one chunk failed
+  CHECK(tracker.in_flight() == 0);
+  CHECK_FALSE(tracker.chunk_done(7, true));  // unknown now
+}
+
+TEST_CASE("work items and done records survive the wire", "[work_item]") {
+  WorkPlanner planner(limits());
+  std::vector<WorkItem> items;
+  planner.add(object("big é/😊", 70), items);
+  planner.add(object("small", 5), items);
+  planner.flush(items);
+  Result<std::vector<WorkItem>> decoded = decode_items(encode_items(items));
+  REQUIRE(decoded.ok());
+  REQUIRE(decoded->size() == items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    CHECK((*decoded)[i].id == items[i].id);
+    CHECK((*decoded)[i].kind == items[i].kind);
+    CHECK((*decoded)[i].offset == items[i].offset);
+    CHECK((*decoded)[i].length == items[i].length);
+    CHECK((*decoded)[i].objects[0].key == items[i].objects[0].key);
+    CHECK((*decoded)[i].objects[0].etag == items[i].objects[0].etag);
+    CHECK((*decoded)[i].objects[0].mtime_ns == items[i].objects[0].mtime_ns);
+  }
+  CHECK(decode_items(encode_items({})).value().empty());
+  const std::string wire = encode_items(items);
+  CHECK_FALSE(decode_items(wire.substr(0, wire.size() - 1)).ok());
+
+  ItemDone done;
+  done.item_id = 42;
+  done.kind = WorkKind::chunk;
+  done.object_id = 3;
+  done.chunk_ok = false;
+  done.bytes = 1234;
+  done.failures.push_back(ObjectFailure{"k", "GET k: 503 SlowDown", 2});
+  Result<ItemDone> back = decode_done(encode_done(done));
+  REQUIRE(back.ok());
+  CHECK(back->item_id == 42);
+  CHECK_FALSE(back->chunk_ok);
+  CHECK(back->failures.at(0).error == "GET k: 503 SlowDown");
+  CHECK_FALSE(decode_done("xx").ok());
+}
