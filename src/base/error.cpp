@@ -1,5 +1,4 @@
-// Names and one-line rendering of Error. Pure formatting: the errors
-// themselves are built where they arise (see error.hpp).
+// The Error constructors, kind names and the one-line rendering. Pure.
 #include "caios2dfs/base/error.hpp"
 
 namespace caios {
@@ -23,6 +22,28 @@ const char* error_kind_name(ErrorKind kind) noexcept {
   // Only reachable with a value cast from an out-of-range integer; a name is
   // still better than undefined behaviour in a report.
   return "unknown";
+}
+
+Error make_error(ErrorKind kind, std::string operation, std::string subject, std::string message,
+                 std::uint64_t offset) {
+  Error error;
+  error.kind = kind;
+  error.operation = std::move(operation);
+  error.subject = std::move(subject);
+  error.message = std::move(message);
+  error.offset = offset;
+  return error;
+}
+
+Error protocol_error(std::string operation, std::string subject, std::uint64_t offset, std::string message,
+                     bool retryable) {
+  Error error = make_error(ErrorKind::protocol, std::move(operation), std::move(subject), std::move(message), offset);
+  error.retryable = retryable;
+  return error;
+}
+
+Error config_error(std::string operation, std::string subject, std::string message) {
+  return make_error(ErrorKind::config, std::move(operation), std::move(subject), std::move(message));
 }
 
 std::string Error::to_string() const {

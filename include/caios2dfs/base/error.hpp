@@ -2,9 +2,11 @@
 //
 // An Error says what failed (`operation`), on which object or file (`subject`)
 // and at which byte `offset`, why (`message`), and how the caller should react
-// (`kind`, `retryable`, `retry_after_ms`). It is built in exactly one place per
-// source of failure: curl codes (http_engine.cpp), HTTP status + S3 XML
-// (s3_error.cpp), errno (file_sink_*.cpp). Nothing else invents error kinds.
+// (`kind`, `retryable`, `retry_after_ms`). Every Error starts from one of the
+// constructors below. Each source of failure is mapped to kinds in exactly one
+// place: curl codes in http/curl_easy.cpp (map_curl_error), HTTP status and S3
+// XML in s3/s3_error.cpp (map_s3_error), errno in fileio/fs_ops.cpp
+// (errno_error), MPI-IO codes in fileio/file_mpiio.cpp.
 #pragma once
 
 #include <cstdint>
@@ -50,6 +52,20 @@ struct Error {
   /// One line for logs: "GET bucket/key @1048576: 503 SlowDown: Please reduce ... (retryable)".
   std::string to_string() const;
 };
+
+/// The constructor every Error is built with: what failed, on what, why.
+/// Callers that know more (retryable, HTTP status, errno) set those fields
+/// on the result.
+Error make_error(ErrorKind kind, std::string operation, std::string subject, std::string message,
+                 std::uint64_t offset = 0);
+
+/// Kind protocol: the peer answered, but not as the protocol says (bad XML, a
+/// wrong Content-Range, a short body, a malformed message between ranks).
+Error protocol_error(std::string operation, std::string subject, std::uint64_t offset, std::string message,
+                     bool retryable = false);
+
+/// Kind config: bad configuration or usage; `message` says what to fix.
+Error config_error(std::string operation, std::string subject, std::string message);
 
 /// A value or an Error. Deliberately small: we need `ok()`, `value()`,
 /// `error()` and nothing else (std::expected is C++23).

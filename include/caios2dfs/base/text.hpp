@@ -1,0 +1,34 @@
+// Small text helpers that several layers need, written once. Pure, ASCII
+// only: keys and paths are bytes, and these never touch bytes >= 0x80.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace caios {
+
+/// ASCII white space: space, \t, \n, \v, \f, \r (C's isspace in the "C" locale).
+bool is_space(char c) noexcept;
+
+/// `text` without leading and trailing ASCII white space.
+std::string_view trim(std::string_view text) noexcept;
+
+/// A-Z -> a-z; every other byte unchanged.
+char ascii_lower(char c) noexcept;
+std::string ascii_lower(std::string_view text);
+
+/// Equal after ascii_lower of both.
+bool equals_ignore_case(std::string_view a, std::string_view b) noexcept;
+
+/// "a, b, c" for join({"a","b","c"}, ", ").
+std::string join(const std::vector<std::string>& items, std::string_view separator);
+
+/// A boolean as rclone's flags and config values spell it (Go's
+/// strconv.ParseBool, used by pflag and rclone's config): 1 t T true TRUE True
+/// and 0 f F false FALSE False. nullopt for anything else, including
+/// surrounding white space (callers trim where their format allows it).
+std::optional<bool> parse_go_bool(std::string_view text) noexcept;
+
+}  // namespace caios
