@@ -8,38 +8,25 @@
 #include <limits>
 #include <optional>
 
+#include "caios2dfs/base/text.hpp"
+
 namespace caios {
 namespace {
 
 constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
-char to_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-Error units_error(std::string operation, std::string message) {
-  Error e;
-  e.kind = ErrorKind::config;
-  e.operation = std::move(operation);
-  e.message = std::move(message);
-  return e;
-}
 
 Error size_error(std::string_view text, std::string_view reason) {
-  return units_error("parse size", "invalid size '" + std::string(text) +
-                                       "': use a number with a suffix like 64M or 1G (" + std::string(reason) + ")");
+  return config_error("parse size", "",
+                      "invalid size '" + std::string(text) + "': use a number with a suffix like 64M or 1G (" +
+                          std::string(reason) + ")");
 }
 
 Error duration_error(std::string_view text, std::string_view reason) {
-  return units_error("parse duration", "invalid duration '" + std::string(text) +
-                                           "': use a number with a unit like 10s, 1m30s, 500ms or 2h (" +
-                                           std::string(reason) + ")");
+  return config_error("parse duration", "",
+                      "invalid duration '" + std::string(text) +
+                          "': use a number with a unit like 10s, 1m30s, 500ms or 2h (" + std::string(reason) + ")");
 }
 
 // "12.5" split into its whole and fractional digit strings.
@@ -127,17 +114,14 @@ std::string format_scaled(double value, const char* format, const char* unit_suf
 Result<std::uint64_t> parse_size(std::string_view text) {
   const std::string_view s = trim(text);
   if (s.empty()) return size_error(text, "it is empty");
-  std::string lowered;
-  for (char c : s) lowered += to_lower(c);
-  if (lowered == "off") return size_error(text, "'off' is not accepted here");
+  if (equals_ignore_case(s, "off")) return size_error(text, "'off' is not accepted here");
   if (s.front() == '-') return size_error(text, "sizes cannot be negative");
 
   std::string_view rest = s;
   const auto number = take_decimal(rest);
   if (!number) return size_error(text, "it does not start with a number");
 
-  std::string suffix;
-  for (char c : rest) suffix += to_lower(c);
+  const std::string suffix = ascii_lower(rest);
   std::uint64_t unit = 0;
   if (suffix.empty()) {
     unit = 1024;  // rclone: a bare number is KiB

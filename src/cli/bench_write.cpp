@@ -7,8 +7,8 @@
 #include <chrono>
 #include <cstring>
 
-#include "caios2dfs/copy/copier.hpp"
-#include "caios2dfs/copy/copy_stats.hpp"
+#include "caios2dfs/copy/report.hpp"
+#include "caios2dfs/copy/stats.hpp"
 #include "caios2dfs/fileio/fs_ops.hpp"
 #include "caios2dfs/fileio/io_buffer.hpp"
 
@@ -108,11 +108,7 @@ int run_write_bench(Comm& comm, FileBackend& backend, const CopyOptions& options
     add_rank_stats(summary, std::move(ranks));
     status = summary.objects_failed > 0 ? 1 : 0;
     if (options.verbosity >= 0 || status != 0) fmt::print("{}", format_summary(summary));
-    if (options.report) {
-      if (Status saved = write_file_atomically(*options.report, format_report_json(summary)); !saved.ok()) {
-        fmt::print(stderr, "caios2dfs-mpi: cannot write the report: {}\n", saved.error().to_string());
-      }
-    }
+    write_report_files(summary, ReportPaths{options.report, std::nullopt}, "");
     if (!options.keep) ::rmdir(directory.c_str());
   }
   return comm.broadcast_int(status, 0);

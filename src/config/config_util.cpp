@@ -2,48 +2,27 @@
 #include "config_util.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <string>
 #include <utility>
+
+#include "caios2dfs/base/text.hpp"
 
 namespace caios::config_detail {
 namespace {
 
 constexpr std::string_view kDefaultRegion = "us-east-1";
 
-}  // namespace
-
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string join(const std::vector<std::string>& items, std::string_view separator) {
-  std::string out;
-  for (const auto& item : items) {
-    if (!out.empty()) out += separator;
-    out += item;
+// Empty (no port given) or a decimal number 1-65535.
+bool valid_port(std::string_view port) {
+  if (port.empty()) return true;
+  if (port.size() > 5 || !std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return false;
   }
-  return out;
+  const unsigned long number = std::stoul(std::string(port));
+  return number >= 1 && number <= 65535;
 }
 
-Error config_error(std::string operation, std::string subject, std::string message) {
-  Error e;
-  e.kind = ErrorKind::config;
-  e.operation = std::move(operation);
-  e.subject = std::move(subject);
-  e.message = std::move(message);
-  return e;
-}
+}  // namespace
 
 std::optional<std::string> getenv_in(const Environment& env, const std::string& name) {
   if (!env.get) return std::nullopt;
@@ -75,7 +54,7 @@ Result<std::string> normalize_endpoint(std::string_view raw, const std::string& 
     s = "https://" + s;
     sep = 5;
   }
-  const std::string scheme = lower(s.substr(0, sep));
+  const std::string scheme = ascii_lower(std::string_view(s).substr(0, sep));
   std::string rest = s.substr(sep + 3);
   if (rest.find('@') != std::string::npos)
     return config_error(op, source,
@@ -119,10 +98,7 @@ Result<std::string> normalize_endpoint(std::string_view raw, const std::string& 
   }
   if (host.empty())
     return config_error(op, source, "endpoint '" + s + "' from " + source + " has no host name");
-  const bool port_ok = port.size() <= 5 && std::all_of(port.begin(), port.end(), [](char c) {
-                         return c >= '0' && c <= '9';
-                       }) && (port.empty() || (std::stoul(std::string(port)) >= 1 && std::stoul(std::string(port)) <= 65535));
-  if (rest.back() == ':' || !port_ok)
+  if (rest.back() == ':' || !valid_port(port))
     return config_error(op, source,
                         "endpoint '" + s + "' from " + source + " has an invalid port; use 1-65535");
   return scheme + "://" + rest;

@@ -1,3 +1,4 @@
+// The one place that picks an rclone remote or the AWS environment; see connect.hpp.
 #include "caios2dfs/config/connect.hpp"
 
 namespace caios {

@@ -6,11 +6,9 @@
 #include <string>
 #include <utility>
 
-#include "config_util.hpp"
+#include "caios2dfs/base/text.hpp"
 
 namespace caios {
-
-using namespace config_detail;
 
 const IniSection* IniFile::find(std::string_view name) const {
   for (const auto& s : sections)
@@ -23,6 +21,65 @@ std::vector<std::string> IniFile::section_names() const {
   for (const auto& s : sections) names.push_back(s.name);
   return names;
 }
+
+namespace {
+
+// "PATH:LINE: what", the position of a parse error. Never the line itself: it
+// may be a secret pasted without its key.
+Error line_error(const std::string& path, int line_number, const std::string& what) {
+  return config_error("parse config", path, path + ":" + std::to_string(line_number) + ": " + what);
+}
+
+// rclone writes "# Encrypted rclone configuration File" then
+// "RCLONE_ENCRYPT_V0:<base64>"; the latter would otherwise parse as a key.
+bool is_encryption_marker(std::string_view line) {
+  return line == "# Encrypted rclone configuration File" || line.substr(0, 16) == "RCLONE_ENCRYPT_V";
+}
+
+Error encrypted_error(const std::string& path) {
+  return config_error("rclone config", path,
+                      "rclone config " + path +
+                          " is encrypted and caios2dfs cannot decrypt it; write a plain copy with "
+                          "`rclone config show > plain.conf && chmod 600 plain.conf` and pass "
+                          "--config plain.conf, or define the remote with RCLONE_CONFIG_<REMOTE>_* "
+                          "environment variables");
+}
+
+// The section named `name`, created at the end when new: goconfig merges
+// repeated sections.
+IniSection& section_named(IniFile& file, const std::string& name) {
+  for (auto& s : file.sections)
+    if (s.name == name) return s;
+  return file.sections.emplace_back(IniSection{name, {}});
+}
+
+// "key = value" or "key: value" (trimmed `line`), with goconfig's quoting:
+// `value` and """value""" keep inner white space.
+Result<IniEntry> parse_entry(std::string_view line, const std::string& path, int line_number) {
+  const auto sep = line.find_first_of("=:");
+  if (sep == std::string_view::npos || sep == 0) {
+    return line_error(path, line_number, "expected 'key = value', '[section]' or a comment");
+  }
+  IniEntry entry;
+  entry.key = std::string(trim(line.substr(0, sep)));
+  std::string_view value = trim(line.substr(sep + 1));
+  const std::string_view quote = value.size() >= 2 && value.front() == '`'                ? "`"
+                                 : value.size() >= 6 && value.substr(0, 3) == "\"\"\"" ? "\"\"\""
+                                                                                         : "";
+  if (!quote.empty()) {
+    const auto close = value.substr(quote.size()).rfind(quote);
+    if (close == std::string_view::npos) {
+      return line_error(path, line_number,
+                        "unterminated " + std::string(quote) + " quote in the value of '" + entry.key + "'");
+    }
+    value = value.substr(quote.size(), close);
+  }
+  entry.value = std::string(value);
+  entry.line = line_number;
+  return entry;
+}
+
+}  // namespace
 
 Result<IniFile> parse_ini(std::string_view text, std::string_view path) {
   IniFile file;
@@ -40,59 +97,25 @@ Result<IniFile> parse_ini(std::string_view text, std::string_view path) {
     ++line_number;
     const std::string_view line = trim(raw);
     if (line.empty()) continue;
-    // rclone writes "# Encrypted rclone configuration File" then
-    // "RCLONE_ENCRYPT_V0:<base64>"; the latter would otherwise parse as a key.
-    if (line == "# Encrypted rclone configuration File" || line.substr(0, 16) == "RCLONE_ENCRYPT_V")
-      return config_error("rclone config", file.path,
-                          "rclone config " + file.path +
-                              " is encrypted and caios2dfs cannot decrypt it; write a plain copy with "
-                              "`rclone config show > plain.conf && chmod 600 plain.conf` and pass "
-                              "--config plain.conf, or define the remote with RCLONE_CONFIG_<REMOTE>_* "
-                              "environment variables");
+    if (is_encryption_marker(line)) return encrypted_error(file.path);
     if (line.front() == '#' || line.front() == ';') continue;
     if (line.front() == '[' && line.back() == ']') {
       const std::string name(trim(line.substr(1, line.size() - 2)));
-      if (name.empty())
-        return config_error("parse config", file.path,
-                            file.path + ":" + std::to_string(line_number) + ": empty section name []");
-      current = nullptr;
-      for (auto& s : file.sections)
-        if (s.name == name) current = &s;  // goconfig merges repeated sections
-      if (!current) current = &file.sections.emplace_back(IniSection{name, {}});
+      if (name.empty()) return line_error(file.path, line_number, "empty section name []");
+      current = &section_named(file, name);
       nest_parent.clear();
       continue;
     }
-    const auto sep = line.find_first_of("=:");
-    if (sep == std::string_view::npos || sep == 0)
-      // Never quote the line: it may be a secret pasted without its key.
-      return config_error("parse config", file.path,
-                          file.path + ":" + std::to_string(line_number) +
-                              ": expected 'key = value', '[section]' or a comment");
-    IniEntry entry;
-    entry.key = std::string(trim(line.substr(0, sep)));
-    std::string_view value = trim(line.substr(sep + 1));
-    // goconfig's quoting: `value` and """value""" keep inner whitespace.
-    std::string_view quote = value.size() >= 2 && value.front() == '`' ? "`"
-                             : value.size() >= 6 && value.substr(0, 3) == "\"\"\"" ? "\"\"\""
-                                                                                    : "";
-    if (!quote.empty()) {
-      const auto close = value.substr(quote.size()).rfind(quote);
-      if (close == std::string_view::npos)
-        return config_error("parse config", file.path,
-                            file.path + ":" + std::to_string(line_number) + ": unterminated " +
-                                std::string(quote) + " quote in the value of '" + entry.key + "'");
-      value = value.substr(quote.size(), close);
-    }
-    entry.value = std::string(value);
-    entry.line = line_number;
+    Result<IniEntry> entry = parse_entry(line, file.path, line_number);
+    if (!entry) return std::move(entry).error();
     const bool indented = !raw.empty() && is_space(raw.front());
     if (indented && !nest_parent.empty()) {
-      entry.subsection = nest_parent;
+      entry->subsection = nest_parent;
     } else {
-      nest_parent = entry.value.empty() ? entry.key : std::string();
+      nest_parent = entry->value.empty() ? entry->key : std::string();
     }
-    if (!current) current = &file.sections.emplace_back(IniSection{"DEFAULT", {}});
-    current->entries.push_back(std::move(entry));
+    if (!current) current = &section_named(file, "DEFAULT");
+    current->entries.push_back(std::move(entry).value());
   }
   return file;
 }

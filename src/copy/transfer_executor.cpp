@@ -5,14 +5,10 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "caios2dfs/copy/key_path.hpp"
 
 namespace caios {
 
 namespace {
-
-constexpr std::int64_t kModifyWindowNs = 1'000'000'000;  // rclone's default --modify-window for S3 is 1 ns, but
-                                                          // many file systems keep only seconds; 1 s is safe.
 
 /// O_DIRECT writes in flight per rank (see async_writer.hpp).
 constexpr int kWriterThreads = 4;
@@ -21,24 +17,6 @@ constexpr int kWriterThreads = 4;
 constexpr std::size_t kDirectWriteBytes = 64 * 1024;
 
 }  // namespace
-
-bool destination_is_current(const FileStat& existing, const ObjectRef& object, SkipRule rule) {
-  if (rule == SkipRule::exists) return true;
-  if (!existing.is_regular || existing.size != object.size) return false;
-  if (object.mtime_ns == 0) return false;  // unknown age: copy again rather than guess
-  return std::llabs(existing.mtime_ns - object.mtime_ns) < kModifyWindowNs;
-}
-
-FilePaths file_paths(const std::string& dest_root, const ObjectRef& object) {
-  FilePaths paths;
-  paths.final_path = join_path(dest_root, object.relative_path);
-  paths.directory = join_path(dest_root, parent_directory(object.relative_path));
-  const std::string_view relative(object.relative_path);
-  const auto slash = relative.rfind('/');
-  const std::string_view name = slash == std::string_view::npos ? relative : relative.substr(slash + 1);
-  paths.temp_path = join_path(paths.directory, temp_name_for(name, object.key));
-  return paths;
-}
 
 struct TransferExecutor::ActiveItem {
   WorkItem item;
@@ -64,10 +42,12 @@ struct TransferExecutor::ObjectTransfer {
   std::optional<Result<GetResult>> result;
 };
 
-TransferExecutor::TransferExecutor(S3Client& client, FileBackend& backend, ExecutorOptions options,
-                                   RankStats& stats, std::function<void(ItemDone&&)> on_item_done)
+TransferExecutor::TransferExecutor(S3Client& client, FileBackend& backend, Destination* destination,
+                                   ExecutorOptions options, RankStats& stats,
+                                   std::function<void(ItemDone&&)> on_item_done)
     : client_(client),
       backend_(backend),
+      destination_(destination),
       options_(std::move(options)),
       stats_(stats),
       on_item_done_(std::move(on_item_done)) {
@@ -206,53 +186,62 @@ void TransferExecutor::start_object(ActiveItem& item, const ObjectRef& object) {
     request.offset = item.item.offset;
     request.length = item.item.length;
   }  // else: the whole object (no Range), which also serves empty objects
-
-  if (options_.destination == Destination::files) {
-    transfer->paths = file_paths(options_.dest_root, object);
-    if (!is_chunk) {
-      // Chunked objects were checked once, by rank 0, before they were split.
-      Result<std::optional<FileStat>> existing = stat_path(transfer->paths.final_path);
-      if (!existing.ok()) return fail_object(item, object, existing.error());
-      if (existing.value() && destination_is_current(**existing, object, options_.skip_rule)) {
-        ++stats_.objects_skipped;
-        ++item.done.objects_skipped;
-        if (options_.verbosity > 0) fmt::print("skipped (up to date): {}\n", object.key);
-        return;
-      }
-    }
-    if (options_.dry_run) {
-      ++stats_.objects_would_copy;
-      fmt::print("would copy: {} -> {} ({} bytes)\n", object.key, transfer->paths.final_path,
-                 is_chunk ? item.item.length : object.size);
-      return;
-    }
-    if (Status made = directories_.make(transfer->paths.directory); !made.ok()) {
-      return fail_object(item, object, made.error());
-    }
-    Result<std::unique_ptr<WritableFile>> file = backend_.open(
-        transfer->paths.temp_path, object.size, is_chunk ? OpenMode::shared_chunks : OpenMode::whole_file);
-    if (!file.ok()) return fail_object(item, object, file.error());
-    transfer->file = std::move(file).value();
-    transfer->buffer_offset = request.offset;
-    transfer->tag = next_tag_++;
-    // O_DIRECT writes wait for the device: they go to the writer threads, so
-    // the network keeps flowing meanwhile.
-    transfer->direct = transfer->file->alignment() > 1;
-    if (transfer->direct) {
-      if (!writer_) {
-        HttpEngine& engine = client_.engine();
-        writer_ = std::make_unique<AsyncWriter>([&engine] { engine.wakeup(); }, kWriterThreads);
-      }
-      writing_.emplace(transfer->tag, transfer);
-    }
-  }
+  transfer->buffer_offset = request.offset;
+  if (destination_ != nullptr && !open_destination(item, object, transfer)) return;
 
   stats_.note_start(wall_clock_ns());
   ++stats_.requests;
   ++item.running;
   note_running_change(+1);
-  ObjectTransfer* raw = transfer.get();
-  RangeSink sink = [this, raw](std::uint64_t offset, const char* data, std::size_t size) {
+  client_.get(std::move(request), make_sink(transfer.get()), [this, transfer](Result<GetResult> result) {
+    on_get_done(transfer, std::move(result));
+  });
+}
+
+bool TransferExecutor::open_destination(ActiveItem& item, const ObjectRef& object,
+                                        const std::shared_ptr<ObjectTransfer>& shared) {
+  ObjectTransfer& transfer = *shared;
+  transfer.paths = destination_->paths(object);
+  if (!transfer.is_chunk) {
+    // Chunked objects were checked once, by rank 0, before they were split.
+    Result<bool> current = destination_->is_current(transfer.paths, object);
+    if (!current.ok()) return fail_object(item, object, current.error()), false;
+    if (*current) {
+      ++stats_.objects_skipped;
+      ++item.done.objects_skipped;
+      if (options_.verbosity > 0) fmt::print("skipped (up to date): {}\n", object.key);
+      return false;
+    }
+  }
+  if (options_.dry_run) {
+    ++stats_.objects_would_copy;
+    fmt::print("would copy: {} -> {} ({} bytes)\n", object.key, transfer.paths.final_path,
+               transfer.is_chunk ? item.item.length : object.size);
+    return false;
+  }
+  if (Status made = destination_->prepare(transfer.paths); !made.ok()) {
+    return fail_object(item, object, made.error()), false;
+  }
+  Result<std::unique_ptr<WritableFile>> file = backend_.open(
+      transfer.paths.temp_path, object.size, transfer.is_chunk ? OpenMode::shared_chunks : OpenMode::whole_file);
+  if (!file.ok()) return fail_object(item, object, file.error()), false;
+  transfer.file = std::move(file).value();
+  transfer.tag = next_tag_++;
+  // O_DIRECT writes wait for the device: they go to the writer threads, so
+  // the network keeps flowing meanwhile.
+  transfer.direct = transfer.file->alignment() > 1;
+  if (transfer.direct) {
+    if (!writer_) {
+      HttpEngine& engine = client_.engine();
+      writer_ = std::make_unique<AsyncWriter>([&engine] { engine.wakeup(); }, kWriterThreads);
+    }
+    writing_.emplace(transfer.tag, shared);
+  }
+  return true;
+}
+
+RangeSink TransferExecutor::make_sink(ObjectTransfer* raw) {
+  return [this, raw](std::uint64_t offset, const char* data, std::size_t size) {
     // Contiguous by the client's contract: offset == buffer_offset + buffered.
     if (!raw->file) {
       stats_.bytes += size;  // --bench read: the bytes end here
@@ -282,9 +271,6 @@ void TransferExecutor::start_object(ActiveItem& item, const ObjectRef& object) {
     }
     return true;
   };
-  client_.get(std::move(request), std::move(sink), [this, transfer](Result<GetResult> result) {
-    on_get_done(transfer, std::move(result));
-  });
 }
 
 void TransferExecutor::on_get_done(const std::shared_ptr<ObjectTransfer>& transfer, Result<GetResult> result) {
@@ -303,58 +289,61 @@ void TransferExecutor::on_get_done(const std::shared_ptr<ObjectTransfer>& transf
   pump();
 }
 
+std::optional<Error> TransferExecutor::check_result(const ObjectTransfer& transfer) const {
+  const Result<GetResult>& result = *transfer.result;
+  const ObjectRef& object = *transfer.object;
+  // The sink's own failure (disk full, ...) explains an aborted GET better.
+  if (transfer.write_error) return transfer.write_error;
+  if (!result.ok()) return result.error();
+  if (result->object_size != object.size || (transfer.is_chunk && result->bytes != transfer.item->item.length)) {
+    // Also for chunks: a range cut short at a new, smaller end of the object
+    // would otherwise leave zeros from ftruncate in the published file.
+    Error error = make_error(ErrorKind::changed, "GET", object.key,
+                             fmt::format("object is now {} bytes, listed as {}: it changed during the copy",
+                                         result->object_size, object.size));
+    return error;
+  }
+  return std::nullopt;
+}
+
 void TransferExecutor::finalize(ObjectTransfer& transfer) {
   ActiveItem& item = *transfer.item;
   const ObjectRef& object = *transfer.object;
-  Result<GetResult>& result = *transfer.result;
   --item.running;
 
-  std::optional<Error> error;
-  if (!result.ok()) {
-    // The sink's own failure (disk full, ...) explains an aborted GET better.
-    error = transfer.write_error ? *transfer.write_error : result.error();
-  } else if (transfer.write_error) {
-    error = transfer.write_error;
-  } else if (result->object_size != object.size ||
-             (transfer.is_chunk && result->bytes != transfer.item->item.length)) {
-    // Also for chunks: a range cut short at a new, smaller end of the object
-    // would otherwise leave zeros from ftruncate in the published file.
-    error = Error{};
-    error->kind = ErrorKind::changed;
-    error->operation = "GET";
-    error->subject = object.key;
-    error->message = fmt::format("object is now {} bytes, listed as {}: it changed during the copy",
-                                 result->object_size, object.size);
-  }
+  std::optional<Error> error = check_result(transfer);
   if (transfer.file) {
     Status closed = transfer.file->close();
     if (!error && !closed.ok()) error = closed.error();
     transfer.file.reset();
     return_buffer(std::move(transfer.buffer));
   }
-  if (!error && !transfer.paths.final_path.empty() && !transfer.is_chunk) {
-    Status status = set_mtime(transfer.paths.temp_path, object.mtime_ns);
-    if (status.ok()) status = rename_path(transfer.paths.temp_path, transfer.paths.final_path);
-    if (!status.ok()) error = status.error();
+  const bool writes_file = destination_ != nullptr;
+  if (!error && writes_file && !transfer.is_chunk) {
+    if (Status published = destination_->publish(transfer.paths, object.mtime_ns); !published.ok()) {
+      error = published.error();
+    }
   }
+  const std::uint64_t bytes = error ? 0 : transfer.result->value().bytes;
   // Only bytes that ended up in a good file count (--bench read counted them as they came).
-  if (!error && options_.destination == Destination::files) stats_.bytes += result->bytes;
+  if (writes_file) stats_.bytes += bytes;
 
   if (error) {
+    // A chunk's shared temporary file is rank 0's to remove.
     if (transfer.is_chunk) {
-      item.done.chunk_ok = false;  // rank 0 removes the shared temporary file
-    } else if (!transfer.paths.temp_path.empty()) {
-      (void)remove_file(transfer.paths.temp_path);
+      item.done.chunk_ok = false;
+    } else if (writes_file) {
+      destination_->discard(transfer.paths);
     }
     fail_object(item, object, *error);
   } else if (transfer.is_chunk) {
     ++stats_.chunks;
-    item.done.bytes += result->bytes;
+    item.done.bytes += bytes;
   } else {
     ++stats_.objects_copied;
     ++item.done.objects_copied;
-    item.done.bytes += result->bytes;
-    if (options_.verbosity > 0) fmt::print("copied: {} ({} bytes)\n", object.key, result->bytes);
+    item.done.bytes += bytes;
+    if (options_.verbosity > 0) fmt::print("copied: {} ({} bytes)\n", object.key, bytes);
   }
   writing_.erase(transfer.tag);  // may free `transfer`: nothing below touches it
   maybe_finish_item(item);

@@ -9,7 +9,7 @@ WorkPlanner::WorkPlanner(PlanLimits limits) : limits_(limits) {
   limits_.batch_objects = std::max<std::size_t>(limits_.batch_objects, 1);
 }
 
-void WorkPlanner::add(ObjectRef object, std::vector<WorkItem>& out) {
+std::optional<std::uint64_t> WorkPlanner::add(ObjectRef object, std::vector<WorkItem>& out) {
   if (object.size >= limits_.multi_thread_cutoff && object.size > 0) {
     const std::uint64_t object_id = next_object_id_++;
     // Chunk counts travel as 32-bit numbers: a tiny --chunk-size on a huge
@@ -28,11 +28,12 @@ void WorkPlanner::add(ObjectRef object, std::vector<WorkItem>& out) {
       chunk.objects.push_back(object);
       out.push_back(std::move(chunk));
     }
-    return;
+    return object_id;
   }
   open_batch_bytes_ += object.size;
   open_batch_.objects.push_back(std::move(object));
   if (open_batch_bytes_ >= limits_.batch_bytes || open_batch_.objects.size() >= limits_.batch_objects) flush(out);
+  return std::nullopt;
 }
 
 void WorkPlanner::flush(std::vector<WorkItem>& out) {

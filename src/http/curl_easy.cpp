@@ -1,3 +1,4 @@
+// RAII helpers for curl and the one mapping of curl codes to Errors.
 #include "caios2dfs/http/curl_easy.hpp"
 
 #include <fmt/format.h>
@@ -11,13 +12,17 @@ void ensure_curl_global_init() {
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
-Error map_curl_error(CURLcode code, std::string_view detail, std::string_view operation,
-                     std::string_view subject, std::uint64_t offset) {
-  Error error;
-  error.operation = std::string(operation);
-  error.subject = std::string(subject);
-  error.offset = offset;
-  const std::string what = detail.empty() ? std::string(curl_easy_strerror(code)) : std::string(detail);
+namespace {
+
+// What a curl code means for the caller: its kind, whether a retry can help,
+// and the message prefix. Codes not listed are protocol errors.
+struct CurlClassification {
+  ErrorKind kind;
+  bool retryable;
+  std::string_view what;  ///< "{}" is replaced by curl's own words
+};
+
+CurlClassification classify_curl_code(CURLcode code) {
   switch (code) {
     case CURLE_COULDNT_CONNECT:
     case CURLE_COULDNT_RESOLVE_HOST:
@@ -29,44 +34,39 @@ Error map_curl_error(CURLcode code, std::string_view detail, std::string_view op
     case CURLE_HTTP2:
     case CURLE_HTTP2_STREAM:
     case CURLE_SSL_CONNECT_ERROR:
-      error.kind = ErrorKind::network;
-      error.retryable = true;
-      error.message = fmt::format("connection failed: {}", what);
-      break;
+      return {ErrorKind::network, true, "connection failed: {}"};
     case CURLE_OPERATION_TIMEDOUT:
-      error.kind = ErrorKind::timeout;
-      error.retryable = true;
-      error.message = fmt::format("timed out or stalled: {}", what);
-      break;
+      return {ErrorKind::timeout, true, "timed out or stalled: {}"};
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CACERT_BADFILE:
     case CURLE_SSL_CERTPROBLEM:
     case CURLE_SSL_ISSUER_ERROR:
-      error.kind = ErrorKind::network;
-      error.retryable = false;
-      error.message = fmt::format(
-          "TLS certificate verification failed: {} (set --ca-bundle or AWS_CA_BUNDLE to the CA "
-          "that signed the endpoint's certificate)",
-          what);
-      break;
+      return {ErrorKind::network, false,
+              "TLS certificate verification failed: {} (set --ca-bundle or AWS_CA_BUNDLE to the CA "
+              "that signed the endpoint's certificate)"};
     case CURLE_ABORTED_BY_CALLBACK:
     case CURLE_WRITE_ERROR:
-      error.kind = ErrorKind::cancelled;
-      error.retryable = false;
-      error.message = fmt::format("transfer stopped by the receiver: {}", what);
-      break;
+      return {ErrorKind::cancelled, false, "transfer stopped by the receiver: {}"};
     case CURLE_URL_MALFORMAT:
     case CURLE_UNSUPPORTED_PROTOCOL:
-      error.kind = ErrorKind::config;
-      error.retryable = false;
-      error.message = fmt::format("bad endpoint URL: {}", what);
-      break;
+      return {ErrorKind::config, false, "bad endpoint URL: {}"};
     default:
-      error.kind = ErrorKind::protocol;
-      error.retryable = false;
-      error.message = fmt::format("curl error {}: {}", static_cast<int>(code), what);
-      break;
+      return {ErrorKind::protocol, false, {}};
   }
+}
+
+}  // namespace
+
+Error map_curl_error(CURLcode code, std::string_view detail, std::string_view operation,
+                     std::string_view subject, std::uint64_t offset) {
+  const std::string what = detail.empty() ? std::string(curl_easy_strerror(code)) : std::string(detail);
+  const CurlClassification classification = classify_curl_code(code);
+  std::string message = classification.what.empty()
+                            ? fmt::format("curl error {}: {}", static_cast<int>(code), what)
+                            : fmt::format(fmt::runtime(classification.what), what);
+  Error error = make_error(classification.kind, std::string(operation), std::string(subject), std::move(message),
+                           offset);
+  error.retryable = classification.retryable;
   return error;
 }
 

@@ -1,3 +1,4 @@
+// The libcurl multi engine on epoll; the contract is in http_engine.hpp.
 #include "caios2dfs/http/http_engine.hpp"
 
 #include <sys/epoll.h>
@@ -5,7 +6,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cctype>
 #include <cstring>
 #include <stdexcept>
 #include <string_view>
@@ -17,23 +17,6 @@ namespace {
 constexpr std::size_t kMaxCollectedErrorBody = 64 * 1024;
 
 using SteadyClock = std::chrono::steady_clock;
-
-bool header_is(std::string_view line, std::string_view lowercase_name) {
-  if (line.size() <= lowercase_name.size() || line[lowercase_name.size()] != ':') return false;
-  for (std::size_t i = 0; i < lowercase_name.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(line[i])) != lowercase_name[i]) return false;
-  }
-  return true;
-}
-
-std::string header_value(std::string_view line, std::size_t name_size) {
-  std::string_view value = line.substr(name_size + 1);
-  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-  while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) {
-    value.remove_suffix(1);
-  }
-  return std::string(value);
-}
 
 }  // namespace
 
@@ -60,27 +43,8 @@ struct HttpEngine::Transfer {
   static std::size_t on_header(char* data, std::size_t size, std::size_t count, void* self_ptr) {
     auto* self = static_cast<Transfer*>(self_ptr);
     const std::size_t bytes = size * count;
-    std::string_view line(data, bytes);
     self->note_first_byte();
-    HttpResponseHead& head = self->outcome.head;
-    if (line.rfind("HTTP/", 0) == 0) {
-      // A new status line (after 100-continue or a redirect): start over.
-      head = HttpResponseHead{};
-      const auto space = line.find(' ');
-      if (space != std::string_view::npos) head.status = std::atoi(std::string(line.substr(space + 1, 3)).c_str());
-    } else if (header_is(line, "content-length")) {
-      head.content_length = std::strtoll(header_value(line, 14).c_str(), nullptr, 10);
-    } else if (header_is(line, "content-range")) {
-      head.content_range = header_value(line, 13);
-    } else if (header_is(line, "etag")) {
-      head.etag = header_value(line, 4);
-    } else if (header_is(line, "last-modified")) {
-      head.last_modified = header_value(line, 13);
-    } else if (header_is(line, "retry-after")) {
-      head.retry_after = header_value(line, 11);
-    } else if (header_is(line, "x-amz-request-id")) {
-      head.request_id = header_value(line, 16);
-    }
+    read_response_header(self->outcome.head, std::string_view(data, bytes));
     return bytes;
   }
 

@@ -1,3 +1,4 @@
+// Parsing the SOURCE argument; see location.hpp.
 #include "caios2dfs/s3/location.hpp"
 
 #include <fmt/format.h>
@@ -8,13 +9,10 @@ namespace caios {
 
 namespace {
 
+// Every refusal ends with the forms that are accepted.
 Error location_error(std::string_view text, std::string_view why) {
-  Error error;
-  error.kind = ErrorKind::config;
-  error.operation = "SOURCE";
-  error.subject = std::string(text);
-  error.message = fmt::format("{}; expected s3://BUCKET[/PREFIX] or REMOTE:BUCKET[/PREFIX]", why);
-  return error;
+  return config_error("SOURCE", std::string(text),
+                      fmt::format("{}; expected s3://BUCKET[/PREFIX] or REMOTE:BUCKET[/PREFIX]", why));
 }
 
 }  // namespace

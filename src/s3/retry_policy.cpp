@@ -1,3 +1,4 @@
+// When to retry and how long to wait; see retry_policy.hpp.
 #include "caios2dfs/s3/retry_policy.hpp"
 
 #include <algorithm>

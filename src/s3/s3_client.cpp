@@ -1,13 +1,16 @@
-// The S3 client (see s3_client.hpp). put_multipart, used only to seed tests and
-// benchmarks, is in s3_multipart.cpp; what both files share is in
+// The S3 client (see s3_client.hpp): signing, sending and retrying calls, and
+// the calls themselves. The checks of a ranged GET are in ranged_get.cpp;
+// put_multipart, used only to seed tests and benchmarks, is in
+// s3_multipart.cpp; what s3_client.cpp and s3_multipart.cpp share is in
 // s3_client_internal.hpp.
 #include "caios2dfs/s3/s3_client.hpp"
 
 #include <fmt/format.h>
 
-#include <charconv>
+#include <optional>
 
 #include "caios2dfs/s3/s3_error.hpp"
+#include "caios2dfs/s3/s3_time.hpp"
 #include "s3_client_internal.hpp"
 
 namespace caios {
@@ -16,18 +19,6 @@ namespace s3_client_detail {
 
 std::string subject_of(std::string_view bucket, std::string_view key) {
   return key.empty() ? std::string(bucket) : fmt::format("{}/{}", bucket, key);
-}
-
-Error protocol_error(std::string_view operation, std::string subject, std::uint64_t offset, std::string message,
-                     bool retryable) {
-  Error error;
-  error.kind = ErrorKind::protocol;
-  error.operation = std::string(operation);
-  error.subject = std::move(subject);
-  error.offset = offset;
-  error.message = std::move(message);
-  error.retryable = retryable;
-  return error;
 }
 
 // Small bodies are signed with their hash; large ones as UNSIGNED-PAYLOAD so
@@ -43,35 +34,83 @@ using namespace s3_client_detail;
 
 namespace {
 
-bool parse_u64(std::string_view text, std::uint64_t& value) {
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  return ec == std::errc() && end == text.data() + text.size() && !text.empty();
-}
-
 std::int64_t mtime_from_head(const HttpResponseHead& head) {
   if (head.last_modified.empty()) return 0;
   return parse_http_date_ns(head.last_modified).value_or(0);
 }
 
-}  // namespace
+// One GET over all its attempts: what reached the sink so far, and what the
+// current attempt's response promised. The checks themselves are the pure
+// functions of ranged_get.hpp; this only keeps the counts between callbacks.
+struct GetState {
+  GetRequest request;
+  RangeSink sink;
+  std::string subject;
+  std::uint64_t delivered = 0;           ///< bytes given to the sink over all attempts
+  std::optional<RangeResponse> attempt;  ///< set once the current response's head passed
+  std::uint64_t attempt_received = 0;    ///< body bytes of the current response
+  GetResult result;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 
-bool parse_content_range(std::string_view value, std::uint64_t& start, std::uint64_t& end, std::uint64_t& total) {
-  if (value.rfind("bytes ", 0) != 0) return false;
-  value.remove_prefix(6);
-  const auto dash = value.find('-');
-  const auto slash = value.find('/');
-  if (dash == std::string_view::npos || slash == std::string_view::npos || dash > slash) return false;
-  if (!parse_u64(value.substr(0, dash), start) || !parse_u64(value.substr(dash + 1, slash - dash - 1), end)) {
-    return false;
+  // The request of the next attempt: it asks for what is still missing.
+  S3Operation next_operation() {
+    attempt.reset();
+    attempt_received = 0;
+    S3Operation operation;
+    operation.method = "GET";
+    operation.bucket = request.bucket;
+    operation.key = request.key;
+    if (std::optional<std::string> range = range_header(request, delivered)) {
+      operation.headers.push_back({"Range", std::move(*range)});
+    }
+    if (!request.if_match.empty()) operation.headers.push_back({"If-Match", request.if_match});
+    return operation;
   }
-  const std::string_view total_text = value.substr(slash + 1);
-  if (total_text == "*") {
-    total = end + 1;
-  } else if (!parse_u64(total_text, total)) {
-    return false;
+
+  Status accept_head(const HttpResponseHead& head) {
+    Result<RangeResponse> checked = check_range_response(request, delivered, head, subject);
+    if (!checked) return std::move(checked).error();
+    attempt = checked.value();
+    result.object_size = checked->object_size;
+    result.etag = head.etag;
+    result.mtime_ns = mtime_from_head(head);
+    return ok_status();
   }
-  return start <= end && end < total;
-}
+
+  // A piece of the body: the head is checked before the first byte of each
+  // response reaches the sink.
+  std::optional<Error> accept_body(const HttpResponseHead& head, const char* data, std::size_t size) {
+    if (!attempt) {
+      if (Status checked = accept_head(head); !checked) return std::move(checked).error();
+    }
+    const std::uint64_t position = request.offset + delivered;
+    if (!sink(position, data, size)) {
+      return make_error(ErrorKind::cancelled, "GET", subject, "the receiver refused the data", position);
+    }
+    delivered += size;
+    attempt_received += size;
+    return std::nullopt;
+  }
+
+  // A response completed: it must have carried every byte it promised. One
+  // without a body byte (an empty object, or a cut-off) is checked here first.
+  Status check_end(const HttpOutcome& outcome) {
+    if (!attempt) {
+      if (Status checked = accept_head(outcome.head); !checked) return checked;
+    }
+    return check_range_complete(*attempt, attempt_received, request.offset + delivered, subject);
+  }
+
+  GetResult finish(const HttpOutcome& outcome, int retries) {
+    result.bytes = delivered;
+    result.retries = retries;
+    result.total_time = std::chrono::steady_clock::now() - started;
+    result.time_to_first_byte = outcome.time_to_first_byte;
+    return std::move(result);
+  }
+};
+
+}  // namespace
 
 S3Client::S3Client(HttpEngine& engine, S3Endpoint endpoint, Credentials credentials, WallClock clock,
                    RetryPolicy retry, std::uint64_t random_seed)
@@ -92,51 +131,59 @@ void S3Client::execute(std::shared_ptr<Call> call) {
   request.body_size = call->body_size;
   HttpHandlers handlers;
   if (call->on_body) handlers.on_body = call->on_body;
-  handlers.on_done = [this, call](HttpOutcome&& outcome) {
-    const std::uint64_t offset = call->error_offset ? call->error_offset() : 0;
-    std::optional<Error> error;
-    if (call->body_error) {
-      error = std::move(call->body_error);
-    } else if (outcome.curl_code != CURLE_OK) {
-      error = map_curl_error(outcome.curl_code, outcome.curl_detail, call->operation_name, call->subject, offset);
-    } else if (outcome.head.status < 200 || outcome.head.status >= 300) {
-      const long retry_after =
-          outcome.head.retry_after.empty()
-              ? -1
-              : parse_retry_after_ms(outcome.head.retry_after,
-                                     std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                         clock_().time_since_epoch())
-                                         .count());
-      error = map_s3_error(outcome.head.status, outcome.body, call->operation_name, call->subject, retry_after);
-      error->offset = offset;
-    } else if (call->check_success) {
-      Status status = call->check_success(outcome);
-      if (!status.ok()) error = status.error();
-    }
-    if (!error) {
-      call->done(std::move(outcome));
-      return;
-    }
-    if (should_retry(retry_, *error, call->retries)) {
-      ++call->retries;
-      ++stats_.retries;
-      ++stats_.retries_by_kind[static_cast<std::size_t>(error->kind)];
-      const auto delay = backoff_delay(retry_, call->retries, error->retry_after_ms, next_uniform());
-      engine_.run_at(std::chrono::steady_clock::now() + delay, [this, call] { execute(call); });
-      return;
-    }
-    if (call->retries > 0 && error->retryable) {
-      error->message += fmt::format(" (gave up after {} retries)", call->retries);
-    }
-    call->done(std::move(*error));
-  };
+  handlers.on_done = [this, call](HttpOutcome&& outcome) { complete(call, std::move(outcome)); };
   engine_.submit(std::move(request), std::move(handlers));
+}
+
+std::optional<Error> S3Client::outcome_error(Call& call, const HttpOutcome& outcome) {
+  const std::uint64_t offset = call.error_offset ? call.error_offset() : 0;
+  // The receiver's own reason beats curl's "write error" that it caused.
+  if (call.body_error) return std::move(call.body_error);
+  if (outcome.curl_code != CURLE_OK) {
+    return map_curl_error(outcome.curl_code, outcome.curl_detail, call.operation_name, call.subject, offset);
+  }
+  if (outcome.head.status < 200 || outcome.head.status >= 300) {
+    const long retry_after_ms =
+        outcome.head.retry_after.empty()
+            ? -1
+            : parse_retry_after_ms(
+                  outcome.head.retry_after,
+                  std::chrono::duration_cast<std::chrono::nanoseconds>(clock_().time_since_epoch()).count());
+    Error error = map_s3_error(outcome.head.status, outcome.body, call.operation_name, call.subject, retry_after_ms);
+    error.offset = offset;
+    return error;
+  }
+  if (call.check_success) {
+    Status status = call.check_success(outcome);
+    if (!status.ok()) return std::move(status).error();
+  }
+  return std::nullopt;
+}
+
+void S3Client::complete(const std::shared_ptr<Call>& call, HttpOutcome&& outcome) {
+  std::optional<Error> error = outcome_error(*call, outcome);
+  if (!error) {
+    call->done(std::move(outcome));
+    return;
+  }
+  if (should_retry(retry_, *error, call->retries)) {
+    ++call->retries;
+    ++stats_.retries;
+    ++stats_.retries_by_kind[static_cast<std::size_t>(error->kind)];
+    const auto delay = backoff_delay(retry_, call->retries, error->retry_after_ms, next_uniform());
+    engine_.run_at(std::chrono::steady_clock::now() + delay, [this, call] { execute(call); });
+    return;
+  }
+  if (call->retries > 0 && error->retryable) {
+    error->message += fmt::format(" (gave up after {} retries)", call->retries);
+  }
+  call->done(std::move(*error));
 }
 
 void S3Client::list_page(const ListRequest& request, std::function<void(Result<ListPage>)> done) {
   auto call = std::make_shared<Call>();
   call->operation_name = "ListObjectsV2";
-  call->subject = request.prefix.empty() ? request.bucket : fmt::format("{}/{}", request.bucket, request.prefix);
+  call->subject = subject_of(request.bucket, request.prefix);
   call->make_operation = [request] {
     S3Operation operation;
     operation.method = "GET";
@@ -197,148 +244,29 @@ void S3Client::list_all(ListRequest request, std::function<bool(ListPage&&)> on_
 }
 
 void S3Client::get(GetRequest request, RangeSink sink, std::function<void(Result<GetResult>)> done) {
-  struct State {
-    GetRequest request;
-    RangeSink sink;
-    std::uint64_t delivered = 0;  ///< bytes given to the sink over all attempts
-    std::uint64_t attempt_start = 0;
-    std::uint64_t attempt_expected = 0;  ///< body bytes the current response promised
-    std::uint64_t attempt_received = 0;
-    bool attempt_validated = false;
-    GetResult result;
-    std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
-  };
-  auto state = std::make_shared<State>();
+  auto state = std::make_shared<GetState>();
+  state->subject = subject_of(request.bucket, request.key);
   state->request = std::move(request);
   state->sink = std::move(sink);
 
   auto call = std::make_shared<Call>();
   call->operation_name = "GET";
-  call->subject = subject_of(state->request.bucket, state->request.key);
+  call->subject = state->subject;
   call->error_offset = [state] { return state->request.offset + state->delivered; };
-  call->make_operation = [state] {
-    state->attempt_validated = false;
-    state->attempt_received = 0;
-    state->attempt_start = state->request.offset + state->delivered;
-    S3Operation operation;
-    operation.method = "GET";
-    operation.bucket = state->request.bucket;
-    operation.key = state->request.key;
-    const GetRequest& r = state->request;
-    if (r.length > 0) {
-      const std::uint64_t last = r.offset + r.length - 1;
-      operation.headers.push_back({"Range", fmt::format("bytes={}-{}", state->attempt_start, last)});
-    } else if (state->delivered > 0) {
-      operation.headers.push_back({"Range", fmt::format("bytes={}-", state->attempt_start)});
-    }
-    if (!r.if_match.empty()) operation.headers.push_back({"If-Match", r.if_match});
-    return operation;
-  };
+  call->make_operation = [state] { return state->next_operation(); };
+  // The callbacks live in the call; a weak reference back avoids a cycle.
   std::weak_ptr<Call> weak_call = call;
   call->on_body = [state, weak_call](const HttpResponseHead& head, const char* data, std::size_t size) {
-    auto call = weak_call.lock();
-    if (!state->attempt_validated) {
-      // Check what the server is sending before a byte reaches the file.
-      const GetRequest& r = state->request;
-      std::uint64_t start = 0, end = 0, total = 0;
-      std::optional<Error> error;
-      if (head.status == 206) {
-        if (!parse_content_range(head.content_range, start, end, total)) {
-          error = protocol_error("GET", call->subject, state->attempt_start,
-                                 fmt::format("bad Content-Range '{}'", head.content_range), true);
-        } else if (start != state->attempt_start) {
-          error = protocol_error("GET", call->subject, state->attempt_start,
-                                 fmt::format("asked for bytes from {}, got Content-Range '{}'",
-                                             state->attempt_start, head.content_range),
-                                 false);
-        } else {
-          const std::uint64_t wanted_last = r.length > 0 ? r.offset + r.length - 1 : total - 1;
-          if (end != std::min(wanted_last, total - 1)) {
-            error = protocol_error("GET", call->subject, state->attempt_start,
-                                   fmt::format("asked for bytes {}-{}, got Content-Range '{}'", state->attempt_start,
-                                               wanted_last, head.content_range),
-                                   false);
-          }
-          state->attempt_expected = end - start + 1;
-          state->result.object_size = total;
-        }
-      } else {
-        // 200: the whole object. Only right when we asked for it from byte 0
-        // (a server that ignores Range must not have its bytes put at an offset).
-        const std::uint64_t whole = head.content_length >= 0 ? static_cast<std::uint64_t>(head.content_length) : 0;
-        const bool asked_whole = state->attempt_start == 0 && (r.length == 0 || r.length >= whole);
-        if (!asked_whole) {
-          error = protocol_error("GET", call->subject, state->attempt_start,
-                                 "server ignored the Range header and sent the whole object", false);
-        }
-        state->attempt_expected = whole;
-        state->result.object_size = whole;
-      }
-      if (!error && !r.if_match.empty() && !head.etag.empty() && head.etag != r.if_match) {
-        error = Error{};
-        error->kind = ErrorKind::changed;
-        error->operation = "GET";
-        error->subject = call->subject;
-        error->offset = state->attempt_start;
-        error->message = fmt::format("object changed during copy: ETag {} is now {}", r.if_match, head.etag);
-      }
-      if (error) {
-        call->body_error = std::move(error);
-        return false;
-      }
-      state->result.etag = head.etag;
-      state->result.mtime_ns = mtime_from_head(head);
-      state->attempt_validated = true;
-    }
-    const std::uint64_t position = state->request.offset + state->delivered;
-    if (!state->sink(position, data, size)) {
-      Error error;
-      error.kind = ErrorKind::cancelled;
-      error.operation = "GET";
-      error.subject = call->subject;
-      error.offset = position;
-      error.message = "the receiver refused the data";
-      call->body_error = std::move(error);
-      return false;
-    }
-    state->delivered += size;
-    state->attempt_received += size;
-    return true;
+    std::optional<Error> error = state->accept_body(head, data, size);
+    if (!error) return true;
+    if (auto call = weak_call.lock()) call->body_error = std::move(error);
+    return false;
   };
-  call->check_success = [state, weak_call](const HttpOutcome& outcome) -> Status {
-    auto call = weak_call.lock();
-    if (!state->attempt_validated) {
-      // No body arrived at all: fine only for an empty object or range.
-      HttpResponseHead head = outcome.head;
-      if (head.status == 200 && head.content_length <= 0) {
-        state->result.etag = head.etag;
-        state->result.mtime_ns = mtime_from_head(head);
-        state->result.object_size = 0;
-        return ok_status();
-      }
-      std::uint64_t start = 0, end = 0, total = 0;
-      if (head.status == 206 && parse_content_range(head.content_range, start, end, total)) {
-        state->attempt_expected = end - start + 1;
-      }
-    }
-    if (state->attempt_received != state->attempt_expected) {
-      return protocol_error("GET", call->subject, state->request.offset + state->delivered,
-                            fmt::format("response ended after {} of {} bytes", state->attempt_received,
-                                        state->attempt_expected),
-                            true);
-    }
-    return ok_status();
-  };
+  call->check_success = [state](const HttpOutcome& outcome) { return state->check_end(outcome); };
   call->done = [state, weak_call, done = std::move(done)](Result<HttpOutcome> outcome) {
-    auto call = weak_call.lock();
     if (!outcome.ok()) return done(outcome.error());
-    state->result.bytes = state->delivered;
-    state->result.retries = call ? call->retries : 0;
-    state->result.total_time = std::chrono::steady_clock::now() - state->started;
-    if (state->result.time_to_first_byte.count() == 0) {
-      state->result.time_to_first_byte = outcome.value().time_to_first_byte;
-    }
-    done(std::move(state->result));
+    auto call = weak_call.lock();
+    done(state->finish(outcome.value(), call ? call->retries : 0));
   };
   execute(std::move(call));
 }

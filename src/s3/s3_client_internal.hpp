@@ -38,10 +38,6 @@ namespace s3_client_detail {
 /// "bucket/key", or "bucket" when `key` is empty: the subject of an Error.
 std::string subject_of(std::string_view bucket, std::string_view key);
 
-/// An Error of kind protocol (the server answered, but not as S3 should).
-Error protocol_error(std::string_view operation, std::string subject, std::uint64_t offset, std::string message,
-                     bool retryable);
-
 /// The payload hash to sign a PUT body with: its SHA-256, or
 /// UNSIGNED-PAYLOAD above 1 MiB.
 std::string payload_hash_for(const char* data, std::size_t size);

@@ -1,4 +1,4 @@
-// HTTP status + S3 <Error> body -> Error. See s3_error.hpp for the contract.
+// S3 <Error> bodies, and HTTP status + body -> Error. See s3_error.hpp for the contract.
 #include "caios2dfs/s3/s3_error.hpp"
 
 #include <array>
@@ -8,7 +8,9 @@
 #include <optional>
 #include <string>
 
-#include "caios2dfs/s3/list_objects.hpp"
+#include "caios2dfs/base/text.hpp"
+#include "caios2dfs/s3/s3_time.hpp"
+#include "xml_reader.hpp"
 
 namespace caios {
 namespace {
@@ -135,14 +137,6 @@ std::string_view reason_phrase(int status) {
   }
 }
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
-  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
-  return text;
-}
-
 // Server text goes into one-line logs: fold whitespace runs (the doc-style
 // bodies are indented), replace control characters, and cap the length so a
 // misbehaving server cannot flood the log.
@@ -178,29 +172,13 @@ std::string_view bucket_of(std::string_view resource_or_subject) {
   return name.substr(0, name.find('/'));
 }
 
-}  // namespace
+Classification classify(int http_status, const S3ErrorBody& s3) {
+  if (std::optional<Classification> by_code = classify_code(s3.code)) return *by_code;
+  return classify_status(http_status, !s3.code.empty());
+}
 
-Error map_s3_error(int http_status, std::string_view body, std::string_view operation,
-                   std::string_view subject, long retry_after_ms) {
-  const std::optional<S3ErrorBody> parsed = parse_s3_error(body);
-  const S3ErrorBody s3 = parsed.value_or(S3ErrorBody{});
-
-  Classification classification;
-  if (std::optional<Classification> by_code = classify_code(s3.code)) {
-    classification = *by_code;
-  } else {
-    classification = classify_status(http_status, !s3.code.empty());
-  }
-
-  Error error;
-  error.kind = classification.kind;
-  error.retryable = classification.retryable;
-  error.operation = std::string(operation);
-  error.subject = std::string(subject.empty() ? std::string_view(s3.resource) : subject);
-  error.http_status = http_status;
-  error.s3_code = s3.code;
-  error.retry_after_ms = retry_after_ms;
-
+// "<status> <Code or reason>: <server Message> (request id X)".
+std::string describe_response(int http_status, const S3ErrorBody& s3) {
   std::string message = std::to_string(http_status);
   if (!s3.code.empty()) {
     message += ' ';
@@ -216,7 +194,12 @@ Error map_s3_error(int http_status, std::string_view body, std::string_view oper
   if (std::string request_id = one_line(s3.request_id); !request_id.empty()) {
     message += " (request id " + request_id + ")";
   }
+  return message;
+}
 
+// What the user should fix, or "" when there is nothing to suggest.
+std::string hint_for(const Classification& classification, const S3ErrorBody& s3, bool body_is_s3_xml,
+                     std::string_view body, std::string_view subject) {
   std::string hint(classification.hint);
   if (s3.code == "NoSuchBucket") {
     const std::string_view bucket = bucket_of(s3.resource.empty() ? subject : s3.resource);
@@ -224,14 +207,53 @@ Error map_s3_error(int http_status, std::string_view body, std::string_view oper
            " not found: check the bucket name, the endpoint and the addressing style "
            "(path vs virtual-hosted)";
   }
-  if (!parsed && !trim(body).empty()) {
+  if (!body_is_s3_xml && !trim(body).empty()) {
     // Typically a proxy or load balancer answering instead of S3; saying so
     // saves a round of guessing. The body itself is not quoted.
     hint = hint.empty() ? "the body is not an S3 XML error (a proxy?)"
                         : hint + "; the body is not an S3 XML error (a proxy?)";
   }
-  if (!hint.empty()) message += "; " + hint;
-  error.message = std::move(message);
+  return hint;
+}
+
+}  // namespace
+
+std::optional<S3ErrorBody> parse_s3_error(std::string_view body) {
+  using namespace xml_reader;
+  pugi::xml_document document;
+  if (!load(document, body)) return std::nullopt;
+  const pugi::xml_node error = error_element(document.document_element());
+  if (!error) return std::nullopt;
+
+  S3ErrorBody fields;
+  fields.code = std::string(trim(child_text(error, "Code")));
+  fields.message = child_text(error, "Message");
+  for (std::string_view name : {"Resource", "BucketName", "Key"}) {
+    if (const pugi::xml_node node = child_element(error, name)) {
+      fields.resource = std::string(trim(text_of(node)));
+      break;
+    }
+  }
+  fields.request_id = std::string(trim(child_text(error, "RequestId")));
+  return fields;
+}
+
+Error map_s3_error(int http_status, std::string_view body, std::string_view operation,
+                   std::string_view subject, long retry_after_ms) {
+  const std::optional<S3ErrorBody> parsed = parse_s3_error(body);
+  const S3ErrorBody s3 = parsed.value_or(S3ErrorBody{});
+  const Classification classification = classify(http_status, s3);
+
+  std::string message = describe_response(http_status, s3);
+  if (const std::string hint = hint_for(classification, s3, parsed.has_value(), body, subject); !hint.empty()) {
+    message += "; " + hint;
+  }
+  Error error = make_error(classification.kind, std::string(operation),
+                           std::string(subject.empty() ? std::string_view(s3.resource) : subject), std::move(message));
+  error.retryable = classification.retryable;
+  error.http_status = http_status;
+  error.s3_code = s3.code;
+  error.retry_after_ms = retry_after_ms;
   return error;
 }
 

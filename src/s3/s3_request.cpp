@@ -1,3 +1,4 @@
+// Endpoints and S3 requests: URLs, addressing and signing; see s3_request.hpp.
 #include "caios2dfs/s3/s3_request.hpp"
 
 #include <fmt/format.h>
@@ -10,16 +11,12 @@ const char* addressing_name(Addressing addressing) noexcept {
   return addressing == Addressing::path ? "path" : "virtual-hosted";
 }
 
-
 namespace {
 
+// Every refusal ends with the form that is accepted.
 Error endpoint_error(std::string_view url, std::string_view why) {
-  Error error;
-  error.kind = ErrorKind::config;
-  error.operation = "endpoint";
-  error.subject = std::string(url);
-  error.message = fmt::format("{}; expected http://HOST[:PORT] or https://HOST[:PORT]", why);
-  return error;
+  return config_error("endpoint", std::string(url),
+                      fmt::format("{}; expected http://HOST[:PORT] or https://HOST[:PORT]", why));
 }
 
 }  // namespace

@@ -11,6 +11,8 @@
 #include <map>
 #include <stdexcept>
 
+#include "caios2dfs/base/text.hpp"
+
 namespace caios {
 namespace {
 
@@ -27,33 +29,21 @@ std::string to_hex(const unsigned char* bytes, std::size_t size) {
   return hex;
 }
 
-// ASCII only on purpose: std::tolower depends on the C locale, and header
-// names are ASCII tokens anyway.
-std::string to_lower_ascii(std::string_view text) {
-  std::string lower(text);
-  for (char& c : lower) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return lower;
-}
-
-bool is_whitespace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-
 bool is_unreserved(unsigned char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
          c == '.' || c == '_' || c == '~';
 }
 
-// Trim, and collapse every run of whitespace to one space. Whitespace includes
-// CR/LF and tabs so that a folded (obsolete multi-line) value becomes one line:
-// the suite's get-header-value-multiline wants "value1 value2 value3". This is
-// what botocore does (' '.join(value.split())).
+// Trim, and collapse every run of white space (is_space: CR/LF and tabs too)
+// to one space, so that a folded (obsolete multi-line) value becomes one
+// line: the suite's get-header-value-multiline wants "value1 value2 value3".
+// This is what botocore does (' '.join(value.split())).
 std::string canonical_header_value(std::string_view value) {
   std::string out;
   out.reserve(value.size());
   bool pending_space = false;
   for (char c : value) {
-    if (is_whitespace(c)) {
+    if (is_space(c)) {
       pending_space = !out.empty();
       continue;
     }
@@ -110,7 +100,7 @@ std::string canonical_uri(std::string_view path, PathNormalization normalization
 
 const HttpHeader* find_header(const std::vector<HttpHeader>& headers, std::string_view lower_name) {
   for (const HttpHeader& header : headers) {
-    if (to_lower_ascii(header.name) == lower_name) return &header;
+    if (ascii_lower(header.name) == lower_name) return &header;
   }
   return nullptr;
 }
@@ -125,7 +115,7 @@ CanonicalHeaders canonicalize_headers(const std::vector<HttpHeader>& headers) {
   // names are joined with ',' in the order they appear in the request.
   std::map<std::string, std::string> by_name;
   for (const HttpHeader& header : headers) {
-    auto [it, inserted] = by_name.try_emplace(to_lower_ascii(header.name));
+    auto [it, inserted] = by_name.try_emplace(ascii_lower(header.name));
     if (!inserted) it->second.push_back(',');
     it->second.append(canonical_header_value(header.value));
   }

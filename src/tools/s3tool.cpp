@@ -168,20 +168,96 @@ std::string read_all(const std::string& path) {
   return data;
 }
 
-}  // namespace
+/// One command's S3 client and target, set up from the options.
+struct Session {
+  const Options& options;
+  HttpEngine& engine;
+  S3Client& client;
+  std::string bucket;
+  std::string key;
+};
 
-int main(int argc, char** argv) try {
-  Options options = parse_args(argc, argv);
-  const std::string command = options.args[0];
+int list(Session& s) {
+  ListRequest request;
+  request.bucket = s.bucket;
+  request.prefix = s.key;
+  request.max_keys = s.options.max_keys;
+  Status status = run_sync<Unit>(s.engine, [&](auto done) {
+    s.client.list_all(
+        request,
+        [](ListPage&& page) {
+          for (const ObjectEntry& object : page.objects) {
+            fmt::print("{:>12} {} {} {}\n", object.size, format_time_ns(object.mtime_ns), object.etag, object.key);
+          }
+          return true;
+        },
+        [done](Status result) { done(std::move(result)); });
+  });
+  return status.ok() ? 0 : fail(status.error());
+}
+
+int get(Session& s) {
+  const std::vector<std::string>& args = s.options.args;
+  const int fd = args.size() == 3 ? ::open(args[2].c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644) : 1;
+  if (fd < 0) throw std::runtime_error(fmt::format("cannot create {}: {}", args[2], std::strerror(errno)));
+  GetRequest request{s.bucket, s.key, s.options.range_offset, s.options.range_length, {}};
+  Result<GetResult> result = run_sync<GetResult>(s.engine, [&](auto done) {
+    s.client.get(
+        request, [fd](std::uint64_t, const char* data, std::size_t size) { return write_all(fd, data, size); }, done);
+  });
+  if (fd != 1) ::close(fd);
+  if (!result.ok()) return fail(result.error());
+  fmt::print(stderr, "s3tool: {} bytes of {} (object size {}, ETag {}, {} retries)\n", result->bytes, s.key,
+             result->object_size, result->etag, result->retries);
+  return 0;
+}
+
+int head(Session& s) {
+  Result<ObjectInfo> info = run_sync<ObjectInfo>(s.engine, [&](auto done) { s.client.head(s.bucket, s.key, done); });
+  if (!info.ok()) return fail(info.error());
+  fmt::print("size {}\netag {}\nlast-modified {}\n", info->size, info->etag, format_time_ns(info->mtime_ns));
+  return 0;
+}
+
+int put(Session& s) {
+  const std::string data = read_all(s.options.args[1]);
+  Result<std::string> etag = run_sync<std::string>(s.engine, [&](auto done) {
+    if (data.size() > s.options.part_size) {
+      s.client.put_multipart(s.bucket, s.key, data.data(), data.size(), s.options.part_size, done);
+    } else {
+      s.client.put(s.bucket, s.key, data.data(), data.size(), done);
+    }
+  });
+  if (!etag.ok()) return fail(etag.error());
+  fmt::print("{}\n", *etag);
+  return 0;
+}
+
+int bucket_or_delete(Session& s, const std::string& command) {
+  Status status = run_sync<Unit>(s.engine, [&](auto done) {
+    if (command == "mb") s.client.create_bucket(s.bucket, done);
+    if (command == "rb") s.client.delete_bucket(s.bucket, done);
+    if (command == "rm") s.client.delete_object(s.bucket, s.key, done);
+  });
+  return status.ok() ? 0 : fail(status.error());
+}
+
+/// The S3 location a command works on: the destination of put, else the first argument.
+std::string location_argument(const Options& options) {
+  const std::string& command = options.args[0];
   const auto need = [&](std::size_t n) {
     if (options.args.size() != n + 1) usage_error(fmt::format("{} takes {} argument(s)", command, n));
   };
-  const std::string source_text = command == "put" ? (need(2), options.args[2]) : (need(command == "get" && options.args.size() == 3 ? 2 : 1), options.args[1]);
+  if (command == "put") return need(2), options.args[2];
+  need(command == "get" && options.args.size() == 3 ? 2 : 1);
+  return options.args[1];
+}
 
-  Result<S3Location> location = parse_s3_location(source_text);
+int run(const Options& options) {
+  const std::string command = options.args[0];
+  Result<S3Location> location = parse_s3_location(location_argument(options));
   if (!location.ok()) return fail(location.error());
-  Environment env = process_environment();
-  Result<Connection> connection = connect(*location, options.connection, env);
+  Result<Connection> connection = connect(*location, options.connection, process_environment());
   if (!connection.ok()) return fail(connection.error());
   for (const std::string& warning : connection->remote.warnings) fmt::print(stderr, "s3tool: warning: {}\n", warning);
 
@@ -193,75 +269,20 @@ int main(int argc, char** argv) try {
   RetryPolicy retry;
   retry.max_retries = options.retries;
   S3Client client(engine, connection->endpoint, connection->remote.credentials,
-                  [] { return std::chrono::system_clock::now(); }, retry,
-                  static_cast<std::uint64_t>(::getpid()));
-  const std::string& bucket = location->bucket;
-  const std::string& key = location->prefix;
-
-  if (command == "ls") {
-    ListRequest request;
-    request.bucket = bucket;
-    request.prefix = key;
-    request.max_keys = options.max_keys;
-    Status status = run_sync<Unit>(engine, [&](auto done) {
-      client.list_all(
-          request,
-          [](ListPage&& page) {
-            for (const ObjectEntry& object : page.objects) {
-              fmt::print("{:>12} {} {} {}\n", object.size, format_time_ns(object.mtime_ns), object.etag, object.key);
-            }
-            return true;
-          },
-          [done](Status s) { done(std::move(s)); });
-    });
-    return status.ok() ? 0 : fail(status.error());
-  }
-  if (command == "get") {
-    const int fd = options.args.size() == 3
-                       ? ::open(options.args[2].c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)
-                       : 1;
-    if (fd < 0) throw std::runtime_error(fmt::format("cannot create {}: {}", options.args[2], std::strerror(errno)));
-    GetRequest request{bucket, key, options.range_offset, options.range_length, {}};
-    Result<GetResult> result = run_sync<GetResult>(engine, [&](auto done) {
-      client.get(
-          request, [fd](std::uint64_t, const char* data, std::size_t size) { return write_all(fd, data, size); },
-          done);
-    });
-    if (fd != 1) ::close(fd);
-    if (!result.ok()) return fail(result.error());
-    fmt::print(stderr, "s3tool: {} bytes of {} (object size {}, ETag {}, {} retries)\n", result->bytes, key,
-               result->object_size, result->etag, result->retries);
-    return 0;
-  }
-  if (command == "head") {
-    Result<ObjectInfo> info =
-        run_sync<ObjectInfo>(engine, [&](auto done) { client.head(bucket, key, done); });
-    if (!info.ok()) return fail(info.error());
-    fmt::print("size {}\netag {}\nlast-modified {}\n", info->size, info->etag, format_time_ns(info->mtime_ns));
-    return 0;
-  }
-  if (command == "put") {
-    const std::string data = read_all(options.args[1]);
-    Result<std::string> etag = run_sync<std::string>(engine, [&](auto done) {
-      if (data.size() > options.part_size) {
-        client.put_multipart(bucket, key, data.data(), data.size(), options.part_size, done);
-      } else {
-        client.put(bucket, key, data.data(), data.size(), done);
-      }
-    });
-    if (!etag.ok()) return fail(etag.error());
-    fmt::print("{}\n", *etag);
-    return 0;
-  }
-  if (command == "mb" || command == "rb" || command == "rm") {
-    Status status = run_sync<Unit>(engine, [&](auto done) {
-      if (command == "mb") client.create_bucket(bucket, done);
-      if (command == "rb") client.delete_bucket(bucket, done);
-      if (command == "rm") client.delete_object(bucket, key, done);
-    });
-    return status.ok() ? 0 : fail(status.error());
-  }
+                  [] { return std::chrono::system_clock::now(); }, retry, static_cast<std::uint64_t>(::getpid()));
+  Session session{options, engine, client, location->bucket, location->prefix};
+  if (command == "ls") return list(session);
+  if (command == "get") return get(session);
+  if (command == "head") return head(session);
+  if (command == "put") return put(session);
+  if (command == "mb" || command == "rb" || command == "rm") return bucket_or_delete(session, command);
   usage_error(fmt::format("unknown command '{}'", command));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) try {
+  return run(parse_args(argc, argv));
 } catch (const std::exception& e) {
   fmt::print(stderr, "s3tool: {}\n", e.what());
   return 1;

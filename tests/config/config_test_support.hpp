@@ -1,14 +1,19 @@
-// Shared by the config reader tests (ini_file_test.cpp,
-// remote_config_test.cpp): distinctive secret values, and checks that a
-// Result or an Error leaks none of them.
+// Shared by the config reader tests (ini_file_test.cpp, remote_config_test.cpp,
+// aws_config_test.cpp, s3_remote_test.cpp, config_shell_test.cpp):
+// distinctive secret values, checks that a Result, an Error or a remote leaks
+// none of them, a fake environment and an rclone remote to start from.
 #pragma once
 
 #include <catch2/catch.hpp>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "caios2dfs/base/error.hpp"
+#include "caios2dfs/config/environment.hpp"
 #include "caios2dfs/config/ini_file.hpp"
+#include "caios2dfs/config/s3_remote.hpp"
 
 namespace caios::testing {
 
@@ -64,5 +69,30 @@ T success(const Result<T>& result) {
 inline bool contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
 }
+
+inline Environment env_of(std::map<std::string, std::string> vars) {
+  return Environment{[vars = std::move(vars)](const std::string& name) -> std::optional<std::string> {
+    auto it = vars.find(name);
+    if (it == vars.end()) return std::nullopt;
+    return it->second;
+  }};
+}
+
+inline const Environment kNoEnv = env_of({{"HOME", "/root"}});
+
+inline void require_clean(const S3Remote& r) {
+  require_no_secret(r.origin);
+  require_no_secret(r.endpoint);
+  require_no_secret(describe(r));
+  for (const auto& w : r.warnings) require_no_secret(w);
+}
+
+// An rclone remote with static keys and a scheme-less endpoint.
+inline const std::string kCaios = "[caios]\n"
+                                  "type = s3\n"
+                                  "provider = Other\n"
+                                  "access_key_id = " + kKeyId + "\n"
+                                  "secret_access_key = " + kSecret + "\n"
+                                  "endpoint = cwobject.com\n";
 
 }  // namespace caios::testing

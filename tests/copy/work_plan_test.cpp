@@ -28,8 +28,8 @@ PlanLimits limits() {
 TEST_CASE("objects at or above the cutoff become chunks that cover them exactly", "[work_plan]") {
   WorkPlanner planner(limits());
   std::vector<WorkItem> items;
-  planner.add(object("big", 100), items);  // at the cutoff
-  REQUIRE(items.size() == 4);              // 30 + 30 + 30 + 10
+  CHECK(planner.add(object("big", 100), items) == std::optional<std::uint64_t>(0));  // at the cutoff
+  REQUIRE(items.size() == 4);  // 30 + 30 + 30 + 10
   std::uint64_t covered = 0;
   for (std::uint32_t i = 0; i < items.size(); ++i) {
     CHECK(items[i].kind == WorkKind::chunk);
@@ -42,11 +42,16 @@ TEST_CASE("objects at or above the cutoff become chunks that cover them exactly"
   CHECK(covered == 100);
   CHECK(items.back().length == 10);
   items.clear();
-  planner.add(object("just-below", 99), items);
+  CHECK_FALSE(planner.add(object("just-below", 99), items));
   REQUIRE(items.size() == 1);  // batched (and the batch is full by bytes), not chunked
   CHECK(items[0].kind == WorkKind::batch);
   CHECK(items[0].objects.size() == 1);
   CHECK(planner.objects_chunked() == 1);
+  items.clear();
+  // The next chunked object gets the next id, and its chunks carry it.
+  CHECK(planner.add(object("big2", 200), items) == std::optional<std::uint64_t>(1));
+  REQUIRE_FALSE(items.empty());
+  CHECK(items.front().object_id == 1);
 }
 
 TEST_CASE("small objects are batched by bytes and by count", "[work_plan]") {

@@ -12,11 +12,11 @@
 
 #include "caios2dfs/fileio/async_writer.hpp"
 #include "caios2dfs/fileio/file_sink.hpp"
+#include "support/temp_dir.hpp"
 
 TEST_CASE("async writer: 4 threads write one O_DIRECT file, every buffer comes back once", "[async_writer]") {
-  char name[] = "/var/tmp/caios2dfs-writer-test.XXXXXX";
-  REQUIRE(::mkdtemp(name) != nullptr);
-  const std::string path = std::string(name) + "/file";
+  caios::testing::TempDir dir;
+  const std::string path = dir / "file";
   const std::size_t piece = 64 * 1024, pieces = 64, tail = 1000;
   const std::size_t size = piece * pieces + tail;
 
@@ -52,5 +52,4 @@ TEST_CASE("async writer: 4 threads write one O_DIRECT file, every buffer comes b
   std::size_t wrong = 0;
   for (std::size_t i = 0; i < size; ++i) wrong += content[i] != static_cast<char>('a' + (i / piece) % 26);
   CHECK(wrong == 0);
-  (void)std::system(("rm -rf '" + std::string(name) + "'").c_str());
 }

@@ -16,21 +16,14 @@
 
 #include "caios2dfs/fileio/file_sink.hpp"
 #include "caios2dfs/fileio/io_buffer.hpp"
+#include "support/temp_dir.hpp"
 
 namespace {
 
 using caios::IoBuffer;
 using caios::OpenMode;
 
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char name[] = "/var/tmp/caios2dfs-file-test.XXXXXX";  // a disk, not tmpfs
-    REQUIRE(::mkdtemp(name) != nullptr);
-    path = name;
-  }
-  ~TempDir() { (void)std::system(("rm -rf '" + path + "'").c_str()); }
-};
+using caios::testing::TempDir;
 
 std::vector<char> pattern(std::size_t size, unsigned seed) {
   std::vector<char> bytes(size);
@@ -90,7 +83,7 @@ TEST_CASE("posix backend: O_DIRECT from the size threshold up, bytes exact with 
   std::unique_ptr<caios::FileBackend> backend = caios::make_posix_backend(threshold);
 
   SECTION("a file below the threshold is written through the page cache") {
-    const std::string path = dir.path + "/small";
+    const std::string path = dir.path() + "/small";
     auto file = backend->open(path, threshold - 1, OpenMode::whole_file);
     REQUIRE(file.ok());
     CHECK((*file)->alignment() == 1);
@@ -101,7 +94,7 @@ TEST_CASE("posix backend: O_DIRECT from the size threshold up, bytes exact with 
   }
 
   SECTION("a file at the threshold: aligned pieces direct, then an unaligned tail") {
-    const std::string path = dir.path + "/large";
+    const std::string path = dir.path() + "/large";
     const std::size_t size = threshold + 12345;
     auto file = backend->open(path, size, OpenMode::whole_file);
     REQUIRE(file.ok());
@@ -109,7 +102,7 @@ TEST_CASE("posix backend: O_DIRECT from the size threshold up, bytes exact with 
     // (alignment 1), which is also correct; ext4 and xfs take it.
     const bool direct = (*file)->alignment() > 1;
     struct statfs fs {};
-    REQUIRE(::statfs(dir.path.c_str(), &fs) == 0);
+    REQUIRE(::statfs(dir.path().c_str(), &fs) == 0);
     if (fs.f_type == 0xEF53 /* ext4 */ || fs.f_type == 0x58465342 /* xfs */) CHECK(direct);
     const std::vector<char> bytes = pattern(size, 2);
     IoBuffer piece = IoBuffer::allocate(256 * 1024);
@@ -127,7 +120,7 @@ TEST_CASE("posix backend: O_DIRECT from the size threshold up, bytes exact with 
   }
 
   SECTION("one write of an aligned front and a tail: both land, the tail through the page cache") {
-    const std::string path = dir.path + "/front-and-tail";
+    const std::string path = dir.path() + "/front-and-tail";
     const std::size_t size = threshold + 4096 * 3 + 77;
     auto file = backend->open(path, size, OpenMode::whole_file);
     REQUIRE(file.ok());
@@ -141,7 +134,7 @@ TEST_CASE("posix backend: O_DIRECT from the size threshold up, bytes exact with 
   }
 
   SECTION("chunks of one file from several handles, each direct") {
-    const std::string path = dir.path + "/chunked";
+    const std::string path = dir.path() + "/chunked";
     const std::size_t chunk = 2u << 20, size = 3 * chunk + 100;
     const std::vector<char> bytes = pattern(size, 3);
     IoBuffer piece = IoBuffer::allocate(chunk);
@@ -158,7 +151,7 @@ TEST_CASE("posix backend: O_DIRECT from the size threshold up, bytes exact with 
 
   SECTION("never: no file is opened O_DIRECT") {
     std::unique_ptr<caios::FileBackend> buffered = caios::make_posix_backend(caios::kNoDirectIo);
-    auto file = buffered->open(dir.path + "/huge", 1ull << 40, OpenMode::whole_file);
+    auto file = buffered->open(dir.path() + "/huge", 1ull << 40, OpenMode::whole_file);
     REQUIRE(file.ok());
     CHECK((*file)->alignment() == 1);
   }

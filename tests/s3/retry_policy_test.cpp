@@ -1,3 +1,4 @@
+// Tests for retry_policy.hpp: which errors are retried, and the backoff.
 #include <catch2/catch.hpp>
 
 #include "caios2dfs/s3/retry_policy.hpp"
@@ -8,11 +9,9 @@ using std::chrono::milliseconds;
 TEST_CASE("only retryable errors are retried, and only so often", "[retry]") {
   RetryPolicy policy;
   policy.max_retries = 2;
-  Error throttled;
-  throttled.kind = ErrorKind::throttled;
+  Error throttled = make_error(ErrorKind::throttled, "GET", "b/k", "503 SlowDown");
   throttled.retryable = true;
-  Error auth;
-  auth.kind = ErrorKind::auth;
+  const Error auth = make_error(ErrorKind::auth, "GET", "b/k", "403 AccessDenied");
   CHECK(should_retry(policy, throttled, 0));
   CHECK(should_retry(policy, throttled, 1));
   CHECK_FALSE(should_retry(policy, throttled, 2));

@@ -1,8 +1,10 @@
 // S3Client behaviour on faults a real server will not produce on demand,
-// against a scripted loopback HTTP server (tests/fake_http_server.hpp).
+// against a scripted loopback HTTP server (tests/support/fake_http_server.hpp).
+// The response checks alone, without a socket, are in ranged_get_test.cpp.
 #include <catch2/catch.hpp>
 
 #include <string>
+#include <vector>
 
 #include "caios2dfs/s3/s3_client.hpp"
 #include "support/fake_http_server.hpp"
@@ -164,7 +166,7 @@ TEST_CASE("an <Error> inside HTTP 200 on a listing is retried by its class", "[s
 TEST_CASE("connection refused is retried a bounded number of times, then reported", "[s3_client][fault]") {
   // Bind a port, then close it: nothing listens there.
   int port = 0;
-  { FakeHttpServer gone({}); port = gone.port(); }
+  { FakeHttpServer gone(std::vector<ScriptedResponse>{}); port = gone.port(); }
   HttpEngine engine(HttpEngineOptions{2, 1000, 60, 512 * 1024, {}, false});
   S3Client client(engine, parse_endpoint("http://127.0.0.1:" + std::to_string(port), Addressing::path, "").value(),
                   Credentials{"AKIDTEST", "secret", ""}, [] { return std::chrono::system_clock::now(); },

@@ -1,6 +1,7 @@
-// Tests for s3_error.hpp (status + S3 body -> Error, Retry-After) and for the
-// Error rendering in error.hpp. The fixture bodies are covered in
-// list_objects_test.cpp; here the bodies are synthetic so every rule is hit.
+// Tests for s3_error.hpp (the <Error> parser, status + S3 body -> Error,
+// Retry-After). The recorded bodies are covered in
+// list_objects_fixtures_test.cpp; here the bodies are synthetic so every rule
+// is hit.
 #include "caios2dfs/s3/s3_error.hpp"
 
 #include <catch2/catch.hpp>
@@ -8,16 +9,15 @@
 #include <string>
 #include <vector>
 
-#include "caios2dfs/s3/list_objects.hpp"
+#include "s3_xml_test_support.hpp"
 
 namespace caios {
 namespace {
 
+using namespace caios::testing;
 using Catch::Matchers::Contains;
 using Catch::Matchers::EndsWith;
 using Catch::Matchers::StartsWith;
-
-constexpr std::int64_t kNs = 1'000'000'000;
 
 std::string error_body(const std::string& code, const std::string& message = "msg",
                        const std::string& request_id = "REQ123") {
@@ -222,50 +222,16 @@ TEST_CASE("parse_retry_after_ms", "[s3_error][retry_after]") {
   }
 }
 
-TEST_CASE("Error::to_string and error_kind_name", "[error]") {
-  Error error;
-  error.kind = ErrorKind::throttled;
-  error.operation = "GET";
-  error.subject = "bucket/key";
-  error.offset = 1048576;
-  error.message = "503 SlowDown: Please reduce your request rate.";
-  error.retryable = true;
-  CHECK(error.to_string() ==
-        "GET bucket/key @1048576: 503 SlowDown: Please reduce your request rate. (retryable)");
-
-  error.retry_after_ms = 2000;
-  CHECK(error.to_string() ==
-        "GET bucket/key @1048576: 503 SlowDown: Please reduce your request rate. "
-        "(retryable, retry after 2000 ms)");
-
-  error.offset = 0;
-  error.retryable = false;
-  CHECK(error.to_string() == "GET bucket/key: 503 SlowDown: Please reduce your request rate.");
-
-  error.subject.clear();
-  CHECK(error.to_string() == "GET: 503 SlowDown: Please reduce your request rate.");
-
-  Error bare;
-  bare.message = "something";
-  CHECK(bare.to_string() == "something");
-  bare.message.clear();
-  bare.subject = "path";
-  CHECK(bare.to_string() == "path");
-  CHECK(Error{}.to_string().empty());
-
-  CHECK(std::string(error_kind_name(ErrorKind::network)) == "network");
-  CHECK(std::string(error_kind_name(ErrorKind::timeout)) == "timeout");
-  CHECK(std::string(error_kind_name(ErrorKind::throttled)) == "throttled");
-  CHECK(std::string(error_kind_name(ErrorKind::server)) == "server");
-  CHECK(std::string(error_kind_name(ErrorKind::auth)) == "auth");
-  CHECK(std::string(error_kind_name(ErrorKind::not_found)) == "not_found");
-  CHECK(std::string(error_kind_name(ErrorKind::changed)) == "changed");
-  CHECK(std::string(error_kind_name(ErrorKind::protocol)) == "protocol");
-  CHECK(std::string(error_kind_name(ErrorKind::client)) == "client");
-  CHECK(std::string(error_kind_name(ErrorKind::io)) == "io");
-  CHECK(std::string(error_kind_name(ErrorKind::invalid_key)) == "invalid_key");
-  CHECK(std::string(error_kind_name(ErrorKind::config)) == "config");
-  CHECK(std::string(error_kind_name(ErrorKind::cancelled)) == "cancelled");
+TEST_CASE("parse_s3_error rejects what is not an error document", "[s3_error]") {
+  CHECK_FALSE(parse_s3_error("").has_value());
+  CHECK_FALSE(parse_s3_error("<html>oops</html>").has_value());
+  CHECK_FALSE(parse_s3_error("<Error><Code>x</Code>").has_value());  // truncated
+  CHECK_FALSE(parse_s3_error(list_body("")).has_value());
+  const S3ErrorBody fields =
+      error_body_ok("<Error>\n  <Code> SlowDown </Code>\n  <Key>a/b</Key>\n</Error>");
+  CHECK(fields.code == "SlowDown");
+  CHECK(fields.message.empty());
+  CHECK(fields.resource == "a/b");
 }
 
 }  // namespace caios

@@ -3,8 +3,11 @@
 // with Retry-After, a server that ignores Range. One connection per response
 // ("Connection: close"), so each scripted step is one request.
 //
-// Used only by s3_client_fault_test.cpp; every behaviour is also exercised
-// against the real Ceph RGW in s3_client_rgw_test.cpp where RGW can show it.
+// Two ways to answer: a script (one response per request, in arrival order),
+// or a handler that answers each request from its request line and headers
+// (for concurrent requests, e.g. the fake object store of
+// fake_s3_objects.hpp). Used by offline tests only; every behaviour is also
+// exercised against the real Ceph RGW where RGW can show it.
 #pragma once
 
 #include <arpa/inet.h>
@@ -15,6 +18,7 @@
 #include <atomic>
 #include <chrono>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <stdexcept>
 #include <string>
@@ -31,6 +35,9 @@ struct ScriptedResponse {
   long cut_after = -1;
   /// Sleep this long after the headers before sending any body byte.
   std::chrono::milliseconds stall{0};
+  /// Advertise this Content-Length and send no body (the answer to a HEAD);
+  /// -1: the body's length.
+  long head_content_length = -1;
 };
 
 struct RecordedRequest {
@@ -46,26 +53,13 @@ struct RecordedRequest {
   }
 };
 
+using RequestHandler = std::function<ScriptedResponse(const RecordedRequest&)>;
+
 class FakeHttpServer {
  public:
-  explicit FakeHttpServer(std::vector<ScriptedResponse> script) : script_(script.begin(), script.end()) {
-    listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (listen_fd_ < 0) throw std::runtime_error("socket");
-    int one = 1;
-    ::setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    address.sin_port = 0;
-    if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-        ::listen(listen_fd_, 16) != 0) {
-      throw std::runtime_error("bind/listen");
-    }
-    socklen_t length = sizeof address;
-    ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&address), &length);
-    port_ = ntohs(address.sin_port);
-    thread_ = std::thread([this] { serve(); });
-  }
+  explicit FakeHttpServer(std::vector<ScriptedResponse> script) : script_(script.begin(), script.end()) { start(); }
+  /// Answer every request with `handler` (called on the connection's thread).
+  explicit FakeHttpServer(RequestHandler handler) : handler_(std::move(handler)) { start(); }
 
   ~FakeHttpServer() {
     stopping_ = true;
@@ -84,6 +78,25 @@ class FakeHttpServer {
   }
 
  private:
+  void start() {
+    listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (listen_fd_ < 0) throw std::runtime_error("socket");
+    int one = 1;
+    ::setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    address.sin_port = 0;
+    if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+        ::listen(listen_fd_, 16) != 0) {
+      throw std::runtime_error("bind/listen");
+    }
+    socklen_t length = sizeof address;
+    ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&address), &length);
+    port_ = ntohs(address.sin_port);
+    thread_ = std::thread([this] { serve(); });
+  }
+
   void serve() {
     while (!stopping_) {
       const int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
@@ -128,7 +141,9 @@ class FakeHttpServer {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       requests_.push_back(request);
-      if (script_.empty()) {
+      if (handler_) {
+        response = handler_(request);
+      } else if (script_.empty()) {
         response.status = 500;
         response.body = "<Error><Code>InternalError</Code><Message>script exhausted</Message></Error>";
       } else {
@@ -138,8 +153,12 @@ class FakeHttpServer {
     }
     std::string out = "HTTP/1.1 " + std::to_string(response.status) + " Scripted\r\n";
     for (const auto& [name, value] : response.headers) out += name + ": " + value + "\r\n";
-    out += "Content-Length: " + std::to_string(response.body.size()) + "\r\nConnection: close\r\n\r\n";
+    const bool head_only = response.head_content_length >= 0;
+    out += "Content-Length: " +
+           std::to_string(head_only ? static_cast<std::size_t>(response.head_content_length) : response.body.size()) +
+           "\r\nConnection: close\r\n\r\n";
     send_all(fd, out);
+    if (head_only) return;
     if (response.stall.count() > 0) std::this_thread::sleep_for(response.stall);
     const std::size_t body_bytes =
         response.cut_after < 0 ? response.body.size() : static_cast<std::size_t>(response.cut_after);
@@ -156,6 +175,7 @@ class FakeHttpServer {
   }
 
   std::deque<ScriptedResponse> script_;
+  RequestHandler handler_;
   mutable std::mutex mutex_;
   std::vector<RecordedRequest> requests_;
   int listen_fd_ = -1;

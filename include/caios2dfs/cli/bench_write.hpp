@@ -1,7 +1,7 @@
 // --bench write: the destination file system's write bandwidth with no
 // network in the way, measured like IOR's file-per-process mode: all ranks
 // start together (barrier), each writes --bench-files files of --bench-size
-// bytes through the same backend the copier uses, and aggregate bandwidth is
+// bytes through the same backend a copy uses, and aggregate bandwidth is
 // total bytes over the span from the first start to the last end.
 #pragma once
 

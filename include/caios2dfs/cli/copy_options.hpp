@@ -1,6 +1,9 @@
 // The command line of caios2dfs-mpi: rclone's flag names wherever the
 // meaning is the same. Parsing is pure (argv in, options or a usage error
 // out) so every rank parses the same arguments to the same result.
+//
+// Each flag is one entry of the flag table (src/cli/option_table.cpp), which
+// both parse_command_line (command_line.cpp) and usage_text (usage.cpp) read.
 #pragma once
 
 #include <chrono>
@@ -73,7 +76,7 @@ std::uint64_t direct_io_min_size(const CopyOptions& options);
 /// 64.00 MiB or more", "posix, O_DIRECT", "mpiio".
 std::string describe_io(const CopyOptions& options);
 
-/// The --help text.
+/// The --help text: lines of at most 100 columns, no newline at the end.
 std::string usage_text();
 
 }  // namespace caios

@@ -3,10 +3,10 @@
 // indented nested blocks ("s3 =\n  addressing_style = path").
 //
 // Pure: parse_ini takes text and returns values; reading the file is the
-// caller's job (read_text_file in remote_config.hpp). The parser keeps every
+// caller's job (read_text_file in text_file.hpp). The parser keeps every
 // entry as written (keys case-sensitive, repeated keys all kept); which
 // spelling wins is the reader's business (rclone and AWS differ), see
-// remote_config.hpp.
+// remote_config.hpp and aws_config.hpp.
 //
 // Line contents are never quoted in errors, because the offending line may
 // hold a secret.
@@ -19,16 +19,9 @@
 #include <vector>
 
 #include "caios2dfs/base/error.hpp"
+#include "caios2dfs/config/text_file.hpp"
 
 namespace caios {
-
-/// A file read by the shell: its path, its contents, and whether users other
-/// than the owner may read it (group or other read bit set).
-struct TextFile {
-  std::string path;
-  std::string text;
-  bool readable_by_others = false;
-};
 
 struct IniEntry {
   std::string key;    ///< as written (trimmed)

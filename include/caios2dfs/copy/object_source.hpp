@@ -1,7 +1,7 @@
 // Rank 0's supply of objects to copy: ListObjectsV2 page by page, or the
 // keys of a --files-from list looked up with HEAD, for one or more passes
 // (--iterations). It only finds objects; planning and dealing them out is
-// the copier's job.
+// the coordinator's job (coordinator.hpp).
 //
 // Thread contract: the owner thread of the S3Client; callbacks run inside
 // HttpEngine::poll() (or inside start()).

@@ -1,11 +1,11 @@
-// One rank's worker: runs work items (batches of small objects, chunks of
-// large ones) as ranged GETs on the S3 client, streaming each body through a
-// write buffer into its file via the file backend.
+// Runs work items (batches of small objects, chunks of large ones) as ranged
+// GETs on the S3 client, streaming each body through a write buffer into its
+// file via the file backend. The worker (worker.hpp) feeds it.
 //
-// Per object of a batch: skip check (stat), mkdir -p, write to a temporary
-// name in the same directory, verify the length, set the mtime, rename to
-// the final name. Per chunk: write its range into the shared temporary file;
-// rank 0 publishes the file when every chunk is in (see Copier).
+// Per object of a batch: the destination's skip check, mkdir -p, write to the
+// temporary name, verify the length, publish (mtime, rename). Per chunk:
+// write its range into the shared temporary file; rank 0's coordinator
+// publishes the file when every chunk is in.
 //
 // Thread contract: the executor, its client and engine belong to one thread;
 // everything happens inside HttpEngine::poll() callbacks and pump().
@@ -23,51 +23,27 @@
 #include <vector>
 
 #include "caios2dfs/fileio/async_writer.hpp"
-#include "caios2dfs/copy/copy_stats.hpp"
+#include "caios2dfs/copy/destination.hpp"
+#include "caios2dfs/copy/stats.hpp"
 #include "caios2dfs/fileio/file_sink.hpp"
-#include "caios2dfs/fileio/fs_ops.hpp"
 #include "caios2dfs/s3/s3_client.hpp"
 #include "caios2dfs/copy/work_item.hpp"
 
 namespace caios {
 
-enum class SkipRule {
-  size_and_mtime,  ///< default: skip when DEST has the object's size and mtime (1 s window)
-  exists,          ///< --ignore-existing: skip when DEST exists at all
-};
-
-/// What happens to the bytes of each GET.
-enum class Destination {
-  files,    ///< normal copy
-  discard,  ///< --bench read: count and drop
-};
-
 struct ExecutorOptions {
   std::string bucket;
-  std::string dest_root;
   std::size_t buffer_bytes = 4u << 20;
   int transfers = 16;
-  SkipRule skip_rule = SkipRule::size_and_mtime;
-  Destination destination = Destination::files;
   bool dry_run = false;
   int verbosity = 0;
 };
 
-/// True when an existing file counts as already copied under `rule`.
-bool destination_is_current(const FileStat& existing, const ObjectRef& object, SkipRule rule);
-
-/// DEST-relative path -> absolute path of the final file and of its temporary.
-struct FilePaths {
-  std::string final_path;
-  std::string temp_path;
-  std::string directory;
-};
-FilePaths file_paths(const std::string& dest_root, const ObjectRef& object);
-
 class TransferExecutor {
  public:
-  TransferExecutor(S3Client& client, FileBackend& backend, ExecutorOptions options, RankStats& stats,
-                   std::function<void(ItemDone&&)> on_item_done);
+  /// `destination` null: the bytes are counted and dropped (--bench read).
+  TransferExecutor(S3Client& client, FileBackend& backend, Destination* destination, ExecutorOptions options,
+                   RankStats& stats, std::function<void(ItemDone&&)> on_item_done);
   ~TransferExecutor();
 
   /// Take an item; its requests start as capacity allows.
@@ -89,6 +65,11 @@ class TransferExecutor {
   struct ObjectTransfer;
 
   void start_object(ActiveItem& item, const ObjectRef& object);
+  /// Skip check, dry run, directory and temporary file for one object;
+  /// false when there is nothing to fetch (skipped, dry run or failed).
+  bool open_destination(ActiveItem& item, const ObjectRef& object, const std::shared_ptr<ObjectTransfer>& transfer);
+  RangeSink make_sink(ObjectTransfer* transfer);
+  std::optional<Error> check_result(const ObjectTransfer& transfer) const;
   void on_get_done(const std::shared_ptr<ObjectTransfer>& transfer, Result<GetResult> result);
   void finalize(ObjectTransfer& transfer);
   bool flush(ObjectTransfer& transfer);
@@ -102,10 +83,10 @@ class TransferExecutor {
 
   S3Client& client_;
   FileBackend& backend_;
+  Destination* destination_;
   ExecutorOptions options_;
   RankStats& stats_;
   std::function<void(ItemDone&&)> on_item_done_;
-  DirectoryMaker directories_;
   std::list<std::unique_ptr<ActiveItem>> active_;
   std::vector<IoBuffer> spare_buffers_;
   int running_ = 0;

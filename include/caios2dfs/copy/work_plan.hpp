@@ -28,7 +28,9 @@ class WorkPlanner {
   explicit WorkPlanner(PlanLimits limits);
 
   /// Plan one object; items that are complete are appended to `out`.
-  void add(ObjectRef object, std::vector<WorkItem>& out);
+  /// Returns the object id its chunks carry (WorkItem::object_id) when the
+  /// object was split into chunks, nullopt when it joined a batch.
+  std::optional<std::uint64_t> add(ObjectRef object, std::vector<WorkItem>& out);
   /// Close the open batch (end of a listing page, or end of listing), so
   /// listed objects do not wait for more to arrive.
   void flush(std::vector<WorkItem>& out);

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace caios {
@@ -34,5 +35,13 @@ struct HttpResponseHead {
   std::string retry_after;
   std::string request_id;  ///< x-amz-request-id
 };
+
+/// Record one raw header line of a response (as curl hands it over, CRLF
+/// included) in `head`. A status line ("HTTP/1.1 206 Partial Content")
+/// starts a new head: the one after a 100 Continue or a redirect replaces the
+/// first. Header names are case-insensitive, values are trimmed; headers not
+/// in HttpResponseHead are ignored. A Content-Length that is not a decimal
+/// number leaves content_length at -1 (unknown).
+void read_response_header(HttpResponseHead& head, std::string_view line);
 
 }  // namespace caios

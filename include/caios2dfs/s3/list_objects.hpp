@@ -1,11 +1,11 @@
-// Parsing S3 XML bodies: ListObjectsV2 pages and <Error> documents. Pure:
-// text in, values out; no network. Robust to element order, whitespace,
-// <Prefix/>, missing optional elements, and errors returned with HTTP 200.
+// Parsing ListObjectsV2 pages. Pure: text in, values out; no network. Robust
+// to element order, whitespace, <Prefix/>, missing optional elements, and
+// errors returned with HTTP 200. <Error> documents are parsed by s3_error.hpp,
+// the dates by s3_time.hpp.
 // Spec: https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html
 #pragma once
 
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,18 +29,12 @@ struct ListPage {
   bool url_encoded = false;             ///< response said <EncodingType>url</EncodingType>
 };
 
-/// The fields of an S3 <Error> document.
-struct S3ErrorBody {
-  std::string code;        ///< "NoSuchBucket", "SlowDown", ...
-  std::string message;
-  std::string resource;    ///< <Resource> or <BucketName> or <Key>, when present
-  std::string request_id;
-};
-
 /// Parse a ListObjectsV2 response body. A body that is an <Error> document
 /// (even with HTTP 200) or is not a ListBucketResult gives an Error
-/// (kind protocol for malformed XML; for <Error> see s3_error.hpp mapping:
-/// this function returns kind according to map_s3_error(200, body)).
+/// (kind protocol for malformed XML; an <Error> document is mapped by
+/// map_s3_error(200, body) of s3_error.hpp, so it keeps its class and code).
+/// Errors have operation "ListObjectsV2"; their subject is empty (the caller
+/// knows the bucket) or, for an <Error> document, its <Resource>.
 /// Also kind protocol, because going on would copy the wrong set of objects:
 /// a <Contents> without <Key> or <Size>, a Size that is not a uint64, a
 /// LastModified that is not ISO 8601, a <CommonPrefixes> without <Prefix>,
@@ -49,17 +43,8 @@ struct S3ErrorBody {
 /// KeyCount is ignored (documentation examples contradict it).
 Result<ListPage> parse_list_objects_v2(std::string_view body);
 
-/// Parse an <Error> document; nullopt when `body` is not one.
-std::optional<S3ErrorBody> parse_s3_error(std::string_view body);
-
 /// Decode a key as S3 encodes it under encoding-type=url: '+' is a space,
 /// then %XX. Invalid escapes are kept literally.
 std::string decode_form_url(std::string_view text);
-
-/// "2009-10-12T17:50:30.000Z" -> ns since epoch; nullopt when malformed.
-std::optional<std::int64_t> parse_iso8601_ns(std::string_view text);
-
-/// "Wed, 12 Oct 2009 17:50:30 GMT" (RFC 7231 IMF-fixdate) -> ns since epoch.
-std::optional<std::int64_t> parse_http_date_ns(std::string_view text);
 
 }  // namespace caios

@@ -19,6 +19,7 @@
 #include "caios2dfs/base/error.hpp"
 #include "caios2dfs/http/http_engine.hpp"
 #include "caios2dfs/s3/list_objects.hpp"
+#include "caios2dfs/s3/ranged_get.hpp"  // GetRequest, and the checks get() applies
 #include "caios2dfs/s3/retry_policy.hpp"
 #include "caios2dfs/s3/s3_request.hpp"
 
@@ -40,23 +41,13 @@ struct ListRequest {
 /// kind cancelled; the sink keeps its own reason).
 using RangeSink = std::function<bool(std::uint64_t object_offset, const char* data, std::size_t size)>;
 
-struct GetRequest {
-  std::string bucket;
-  std::string key;
-  std::uint64_t offset = 0;
-  /// Bytes wanted from `offset`. 0 means "the whole object" (no Range
-  /// header: the only way to GET an empty object).
-  std::uint64_t length = 0;
-  std::string if_match;  ///< ETag the object must still have; empty: no check
-};
-
 struct GetResult {
   std::uint64_t bytes = 0;        ///< body bytes delivered to the sink, all attempts
   std::uint64_t object_size = 0;  ///< from Content-Range or Content-Length
   std::string etag;
   std::int64_t mtime_ns = 0;      ///< Last-Modified, 0 when absent
   int retries = 0;
-  std::chrono::nanoseconds time_to_first_byte{0};  ///< of the first attempt
+  std::chrono::nanoseconds time_to_first_byte{0};  ///< of the attempt that completed
   std::chrono::nanoseconds total_time{0};          ///< all attempts and backoff
 };
 
@@ -87,7 +78,8 @@ class S3Client {
                 std::function<void(Status)> done);
 
   /// Ranged GET streamed into `sink`. Retries resume from the last byte
-  /// received; Content-Range, length and (with if_match) the ETag are checked.
+  /// received; Content-Range, length and (with if_match) the ETag are checked
+  /// as ranged_get.hpp describes, before a byte of a response reaches `sink`.
   void get(GetRequest request, RangeSink sink, std::function<void(Result<GetResult>)> done);
 
   void head(const std::string& bucket, const std::string& key, std::function<void(Result<ObjectInfo>)> done);
@@ -111,12 +103,21 @@ class S3Client {
 
  private:
   struct Call;
-  /// Sign, send, map errors, retry. `on_body` may be empty (body collected).
+  /// Sign and send one attempt of `call`. `on_body` may be empty (body collected).
   void execute(std::shared_ptr<Call> call);
+  /// The Error an attempt ended with, mapped in the one place for its source;
+  /// nullopt when it succeeded.
+  std::optional<Error> outcome_error(Call& call, const HttpOutcome& outcome);
+  /// After an attempt: done, or retried after a backoff, or failed for good.
+  void complete(const std::shared_ptr<Call>& call, HttpOutcome&& outcome);
   double next_uniform();
   /// A call that sends the same request on every attempt (all but GET,
   /// whose Range moves when it resumes); its subject is bucket/key.
   static std::shared_ptr<Call> fixed_call(std::string operation_name, S3Operation operation);
+  /// The steps of put_multipart after CreateMultipartUpload (s3_multipart.cpp).
+  struct MultipartUpload;
+  void upload_part(std::shared_ptr<MultipartUpload> upload, std::size_t index);
+  void complete_multipart(std::shared_ptr<MultipartUpload> upload);
   /// A bodiless call whose only result is success or an Error.
   void status_call(std::string operation_name, std::string method, const std::string& bucket, const std::string& key,
                    std::function<void(Status)> done);
@@ -138,9 +139,5 @@ Result<T> run_sync(HttpEngine& engine, Start&& start) {
   while (!result) engine.poll(std::chrono::milliseconds(100));
   return std::move(*result);
 }
-
-/// Parse "bytes START-END/TOTAL" (TOTAL may be "*"); false when malformed.
-bool parse_content_range(std::string_view value, std::uint64_t& start, std::uint64_t& end,
-                         std::uint64_t& total);
 
 }  // namespace caios

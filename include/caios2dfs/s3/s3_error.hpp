@@ -1,15 +1,30 @@
 // The single place that turns an HTTP status plus an S3 XML error body into an
-// Error (kind, retryable, a message that says what to fix). Pure: no network,
-// no clock (the current time is passed in where a date must be compared).
+// Error (kind, retryable, a message that says what to fix), with the parser of
+// that body. Pure: no network, no clock (the current time is passed in where a
+// date must be compared).
 // Codes: https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include "caios2dfs/base/error.hpp"
 
 namespace caios {
+
+/// The fields of an S3 <Error> document.
+struct S3ErrorBody {
+  std::string code;        ///< "NoSuchBucket", "SlowDown", ...; trimmed
+  std::string message;     ///< as sent
+  std::string resource;    ///< <Resource> or <BucketName> or <Key>, when present; trimmed
+  std::string request_id;  ///< trimmed
+};
+
+/// Parse an <Error> document (also inside an <ErrorResponse> wrapper);
+/// nullopt when `body` is not one (empty, HTML, a listing, broken XML).
+std::optional<S3ErrorBody> parse_s3_error(std::string_view body);
 
 /// Map a failed S3 response to an Error.
 ///

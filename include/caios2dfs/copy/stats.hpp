@@ -1,5 +1,4 @@
-// What every rank counts, how the counts are combined at rank 0, and how the
-// result is shown: the progress line, the final summary and the JSON report.
+// What every rank counts and how the counts are combined at rank 0.
 //
 // Aggregate bandwidth is total bytes over the span from the earliest start
 // to the latest end on any rank, as IOR and elbencho report it; per-rank
@@ -9,12 +8,12 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
-#include <map>
 #include <string>
 #include <vector>
 
 #include "caios2dfs/base/error.hpp"
 #include "caios2dfs/copy/work_item.hpp"
+#include "caios2dfs/mpi/comm.hpp"
 
 namespace caios {
 
@@ -87,23 +86,42 @@ std::int64_t wall_clock_ns();
 /// Combine per-rank counters into `summary` (bytes, copied, retries, spans).
 void add_rank_stats(RunSummary& summary, std::vector<RankStats> ranks);
 
-/// The final summary, a few aligned lines of plain text.
-std::string format_summary(const RunSummary& summary);
+/// Collective: every rank's counters, at rank 0 (empty elsewhere).
+std::vector<RankStats> gather_rank_stats(Comm& comm, const RankStats& mine);
 
-/// The --report JSON document.
-std::string format_report_json(const RunSummary& summary);
+// ---- Aggregates over the ranks' counters (pure), for the summary and report.
 
-/// Live progress (rank 0), one line.
-struct ProgressSnapshot {
-  std::uint64_t objects_listed = 0;
-  std::uint64_t bytes_listed = 0;
-  bool listing_done = false;
-  std::uint64_t objects_done = 0;  ///< copied + skipped + failed
-  std::uint64_t bytes_done = 0;
-  std::uint64_t errors = 0;
-  double elapsed_seconds = 0;
-  double recent_bytes_per_second = 0;
+/// Earliest start, earliest and latest end of any rank (ns since the epoch;
+/// 0 when no rank moved data). Ranks that never started are left out.
+struct RunSpan {
+  std::int64_t first_start_ns = 0;
+  std::int64_t first_done_ns = 0;
+  std::int64_t last_done_ns = 0;
 };
-std::string format_progress(const ProgressSnapshot& progress);
+RunSpan run_span(const std::vector<RankStats>& ranks);
+
+/// Seconds from `start_ns` to `end_ns`; 0 unless start > 0 and end > start.
+double span_seconds(std::int64_t start_ns, std::int64_t end_ns);
+
+/// Spread of per-rank bandwidth (bytes/s over each rank's own span); ranks
+/// that moved nothing are left out; all 0 when none moved anything.
+struct RateSpread {
+  double min = 0, mean = 0, max = 0, stddev = 0;
+};
+RateSpread rank_rates(const std::vector<RankStats>& ranks);
+
+/// One histogram of all ranks.
+LatencyHistogram merged_histogram(const std::vector<RankStats>& ranks, LatencyHistogram RankStats::*member);
+
+/// Per-kind counts summed over ranks (retries_by_kind or errors_by_kind).
+std::array<std::uint64_t, kErrorKinds> sum_by_kind(const std::vector<RankStats>& ranks,
+                                                   std::array<std::uint64_t, kErrorKinds> RankStats::*member);
+
+/// Requests and retries summed over ranks.
+struct RequestTotals {
+  std::uint64_t requests = 0;
+  std::uint64_t retries = 0;
+};
+RequestTotals request_totals(const std::vector<RankStats>& ranks);
 
 }  // namespace caios

@@ -1,0 +1,97 @@
+// Rank 0's coordinator: takes the objects the source lists, maps keys to
+// paths and applies the filter, decides once per large object whether DEST
+// already has it, plans work items by bytes and deals them to the ranks while
+// the listing goes on, counts what every rank reports done, publishes chunked
+// files when their last chunk is in, prints progress, and writes the summary
+// and report at the end.
+//
+// Thread contract: rank 0's one thread; every method is called from
+// run_copy's event loop (on_item_done also from inside the local worker's
+// step(), which runs on the same thread).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "caios2dfs/copy/copy_job.hpp"
+#include "caios2dfs/copy/object_source.hpp"
+#include "caios2dfs/copy/progress.hpp"
+#include "caios2dfs/copy/stats.hpp"
+#include "caios2dfs/copy/work_plan.hpp"
+#include "caios2dfs/mpi/comm.hpp"
+
+namespace caios {
+
+class Coordinator {
+ public:
+  /// Hands rank 0's own share of the work to its worker.
+  using KeepLocal = std::function<void(WorkItem&&)>;
+
+  /// `destination` null: --bench read. `stats` are rank 0's counters (the
+  /// coordinator counts failures it finds itself there).
+  Coordinator(Comm& comm, S3Client& client, Destination* destination, const CopyJob& job, RankStats& stats,
+              KeepLocal keep_local);
+
+  /// Reads the first page (or proves the bucket is reachable for
+  /// --files-from) and prints the start line. Returns an error text when the
+  /// source is unusable; nothing has been dealt then.
+  std::string start();
+
+  /// One turn: more listing (while not too far ahead of the transfers), send
+  /// dealt work, a progress line when due. Returns true when work was dealt.
+  bool step();
+
+  /// The listing is over and every item created has been reported done.
+  bool finished() const;
+
+  /// An item is done, on rank 0 (from its worker) or reported by a rank.
+  void on_item_done(ItemDone&& done);
+
+  /// Take a message addressed to the coordinator (item done, progress).
+  /// False for other tags.
+  bool handle(Message& message);
+
+  /// After the collective gather: the summary, the report files and the
+  /// exit status (0 or 1). `wall_seconds` is the whole run at rank 0.
+  int finish(std::vector<RankStats> ranks, double wall_seconds);
+
+ private:
+  void take_object(ObjectEntry&& entry);
+  /// Chunked objects are checked against DEST once, here; true when the
+  /// object is to be copied.
+  bool prepare_chunked(const ObjectRef& object);
+  void deal(WorkItem&& item);
+  void flush_planner();
+  void send_dealt();
+  void record_failure(const std::string& key, const Error& error);
+  void record_failure(ObjectFailure failure);
+  void publish_chunked(std::uint64_t object_id, ChunkTracker::Finished finished);
+  std::uint64_t outstanding_items() const { return planner_.items_created() - items_completed_; }
+  void print_progress(bool final_line);
+
+  Comm& comm_;
+  Destination* destination_;
+  const CopyJob& job_;
+  const std::string prefix_;  ///< the source prefix as a directory ("dir/" or "")
+  RankStats& stats_;
+  KeepLocal keep_local_;
+  ObjectSource source_;
+  WorkPlanner planner_;
+  ChunkTracker tracker_;
+  ByteDealer dealer_;
+  std::vector<std::vector<WorkItem>> dealt_;  ///< per rank, sent at each step
+  bool dealt_pending_ = false;
+  /// The first error of a chunked object, reported when its last chunk is in.
+  std::unordered_map<std::uint64_t, ObjectFailure> chunk_errors_;
+  RunSummary summary_;
+  std::uint64_t items_completed_ = 0;
+  std::uint64_t objects_done_ = 0;   ///< copied, failed or skipped by a worker
+  std::unordered_map<int, std::uint64_t> rank_bytes_;  ///< from progress messages
+  ProgressPrinter progress_;
+};
+
+}  // namespace caios

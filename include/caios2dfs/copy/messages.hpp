@@ -1,0 +1,32 @@
+// The messages ranks exchange during a copy: their tags, the progress
+// payload, and what a rank does with a message it cannot understand.
+// Work items and done records have their encoding in work_item.hpp.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "caios2dfs/base/error.hpp"
+#include "caios2dfs/mpi/comm.hpp"
+
+namespace caios {
+
+enum MessageTag : int {
+  kStealRequest = 1,  ///< worker -> worker: give me half your queue (no payload)
+  kStealReply = 2,    ///< worker -> thief: encode_items(), possibly empty
+  kItemDone = 3,      ///< worker -> rank 0: encode_done()
+  kProgress = 4,      ///< worker -> rank 0: encode_progress()
+  kTerminate = 5,     ///< rank 0 -> workers: every item is done (no payload)
+  kWork = 6,          ///< rank 0 -> worker: encode_items() dealt to it
+};
+
+/// Bytes a rank has moved so far.
+std::string encode_progress(std::uint64_t bytes);
+Result<std::uint64_t> decode_progress(std::string_view payload);
+
+/// A message that breaks the protocol means the ranks no longer agree on
+/// the state of the job: say so and end every rank (MPI_Abort, status 3).
+[[noreturn]] void abort_on_broken_protocol(Comm& comm, const Error& error);
+
+}  // namespace caios

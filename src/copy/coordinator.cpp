@@ -1,0 +1,262 @@
+#include "caios2dfs/copy/coordinator.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "caios2dfs/copy/key_path.hpp"
+#include "caios2dfs/copy/messages.hpp"
+#include "caios2dfs/copy/report.hpp"
+
+namespace caios {
+
+namespace {
+
+/// Items the ranks hold queued (not yet done) before rank 0 pauses listing:
+/// enough to keep every rank busy, small enough that the listing of a huge
+/// bucket is never held in memory.
+std::uint64_t outstanding_item_limit(int ranks, int transfers) {
+  return std::max<std::uint64_t>(256, static_cast<std::uint64_t>(ranks) * static_cast<std::uint64_t>(transfers) * 4);
+}
+
+PlanLimits plan_limits(const CopyJob& job) {
+  PlanLimits limits;
+  // A dry run decides per object; there is nothing to split.
+  limits.multi_thread_cutoff = job.dry_run ? UINT64_MAX : job.multi_thread_cutoff;
+  limits.chunk_size = job.chunk_size;
+  limits.batch_bytes = std::max<std::uint64_t>(job.chunk_size, 1);
+  return limits;
+}
+
+RunSummary initial_summary(const CopyJob& job) {
+  RunSummary summary;
+  summary.source = to_string(job.source);
+  summary.dest = job.dest;
+  summary.dry_run = job.dry_run;
+  summary.mode = job.mode == CopyMode::read_bench ? "read" : "copy";
+  if (job.mode == CopyMode::copy) summary.io = job.io_description;
+  return summary;
+}
+
+}  // namespace
+
+Coordinator::Coordinator(Comm& comm, S3Client& client, Destination* destination, const CopyJob& job,
+                         RankStats& stats, KeepLocal keep_local)
+    : comm_(comm),
+      destination_(destination),
+      job_(job),
+      prefix_(normalize_source_prefix(job.source.prefix)),
+      stats_(stats),
+      keep_local_(std::move(keep_local)),
+      source_(client, job.source.bucket, prefix_, job.files_from, job.iterations, std::max(4, job.transfers),
+              ObjectSource::Callbacks{[this](ObjectEntry&& entry) { take_object(std::move(entry)); },
+                                      [this](const std::string& key, const Error& error) {
+                                        ++summary_.objects_listed;
+                                        record_failure(key, error);
+                                      },
+                                      [this] { flush_planner(); }}),
+      planner_(plan_limits(job)),
+      dealer_(comm.size()),
+      dealt_(static_cast<std::size_t>(comm.size())),
+      summary_(initial_summary(job)),
+      progress_(job.verbosity < 0 ? std::chrono::milliseconds(0) : job.stats_interval,
+                ProgressPrinter::Clock::now()) {}
+
+std::string Coordinator::start() {
+  std::string error = source_.start();
+  if (!error.empty() || job_.verbosity < 0) return error;
+  const std::string target = job_.mode == CopyMode::read_bench
+                                 ? fmt::format("read benchmark, {} iteration(s)", job_.iterations)
+                                 : fmt::format("-> {}, io {}", job_.dest, job_.io_description);
+  fmt::print("caios2dfs-mpi: {} {} on {} ranks, {} transfers each\n", summary_.source, target, comm_.size(),
+             job_.transfers);
+  std::fflush(stdout);
+  return error;
+}
+
+bool Coordinator::step() {
+  if (outstanding_items() < outstanding_item_limit(comm_.size(), job_.transfers)) source_.drive();
+  if (source_.done()) flush_planner();  // objects that arrived after the last page end
+  const bool dealt = dealt_pending_;
+  send_dealt();
+  print_progress(false);
+  return dealt;
+}
+
+bool Coordinator::finished() const { return source_.done() && items_completed_ == planner_.items_created(); }
+
+void Coordinator::take_object(ObjectEntry&& entry) {
+  Result<MappedKey> mapped = map_key_to_path(entry.key, prefix_);
+  if (mapped.ok() && !job_.filter.empty() && !job_.filter.included(mapped->relative_path)) {
+    return;  // filtered keys are not part of this job
+  }
+  ++summary_.objects_listed;
+  summary_.bytes_listed += entry.size;
+  if (!mapped.ok()) return record_failure(entry.key, mapped.error());
+  if (mapped->kind == KeyKind::directory_marker) {
+    ++summary_.directory_markers;
+    if (destination_ != nullptr && !job_.dry_run) {
+      if (Status made = destination_->make_directory(mapped->relative_path); !made.ok()) {
+        record_failure(entry.key, made.error());
+      }
+    }
+    return;
+  }
+  ObjectRef object{std::move(entry.key), std::move(mapped->relative_path), entry.size, std::move(entry.etag),
+                   entry.mtime_ns};
+  const bool chunked = !job_.dry_run && object.size >= job_.multi_thread_cutoff && object.size > 0;
+  if (chunked && !prepare_chunked(object)) return;
+  std::vector<WorkItem> items;
+  if (const std::optional<std::uint64_t> object_id = planner_.add(object, items)) {
+    tracker_.expect(*object_id, std::move(object), static_cast<std::uint32_t>(items.size()));
+  }
+  for (WorkItem& item : items) deal(std::move(item));
+}
+
+bool Coordinator::prepare_chunked(const ObjectRef& object) {
+  if (destination_ == nullptr) return true;
+  // Decided once for the whole object, before it is split across ranks.
+  const FilePaths paths = destination_->paths(object);
+  Result<bool> current = destination_->is_current(paths, object);
+  if (!current.ok()) return record_failure(object.key, current.error()), false;
+  if (*current) {
+    ++summary_.objects_skipped;
+    if (job_.verbosity > 0) fmt::print("skipped (up to date): {}\n", object.key);
+    return false;
+  }
+  if (Status made = destination_->prepare(paths); !made.ok()) return record_failure(object.key, made.error()), false;
+  return true;
+}
+
+void Coordinator::flush_planner() {
+  std::vector<WorkItem> items;
+  planner_.flush(items);
+  for (WorkItem& item : items) deal(std::move(item));
+  send_dealt();
+}
+
+/// Hand an item to the rank with the fewest bytes so far; rank 0's own share
+/// goes straight to its worker, the others' are sent once per step or page.
+void Coordinator::deal(WorkItem&& item) {
+  const int rank = job_.deal_work ? dealer_.assign(item.bytes()) : 0;
+  if (rank == 0) {
+    keep_local_(std::move(item));
+  } else {
+    dealt_[static_cast<std::size_t>(rank)].push_back(std::move(item));
+    dealt_pending_ = true;
+  }
+}
+
+void Coordinator::send_dealt() {
+  if (!dealt_pending_) return;
+  dealt_pending_ = false;
+  for (std::size_t rank = 1; rank < dealt_.size(); ++rank) {
+    if (dealt_[rank].empty()) continue;
+    comm_.send(static_cast<int>(rank), kWork, encode_items(dealt_[rank]));
+    dealt_[rank].clear();
+  }
+}
+
+void Coordinator::record_failure(const std::string& key, const Error& error) {
+  if (job_.verbosity >= 0) fmt::print(stderr, "ERROR: {}: {}\n", key, error.to_string());
+  record_failure(ObjectFailure{key, error.to_string(), static_cast<std::uint8_t>(error.kind)});
+}
+
+void Coordinator::record_failure(ObjectFailure failure) {
+  ++objects_done_;
+  ++summary_.objects_failed;
+  ++stats_.errors_by_kind[failure.kind];
+  summary_.failed.push_back(std::move(failure));
+}
+
+void Coordinator::on_item_done(ItemDone&& done) {
+  ++items_completed_;
+  objects_done_ += done.objects_copied + done.objects_skipped;
+  if (done.kind == WorkKind::chunk) {
+    if (!done.chunk_ok && !done.failures.empty()) chunk_errors_.emplace(done.object_id, done.failures.front());
+    if (std::optional<ChunkTracker::Finished> finished = tracker_.chunk_done(done.object_id, done.chunk_ok)) {
+      publish_chunked(done.object_id, std::move(*finished));
+    }
+    return;
+  }
+  // Failures of whole objects were counted by the rank that had them.
+  objects_done_ += done.failures.size();
+  for (ObjectFailure& failure : done.failures) summary_.failed.push_back(std::move(failure));
+}
+
+/// The last chunk of an object is in: give the file its mtime and its name,
+/// or remove it when a chunk failed.
+void Coordinator::publish_chunked(std::uint64_t object_id, ChunkTracker::Finished finished) {
+  const ObjectRef& object = finished.object;
+  auto error = chunk_errors_.find(object_id);
+  if (!finished.ok) {
+    if (destination_ != nullptr) destination_->discard(destination_->paths(object));
+    record_failure(error != chunk_errors_.end()
+                       ? std::move(error->second)
+                       : ObjectFailure{object.key, "a chunk failed", static_cast<std::uint8_t>(ErrorKind::io)});
+    if (error != chunk_errors_.end()) chunk_errors_.erase(error);
+    return;
+  }
+  if (destination_ != nullptr) {
+    if (Status published = destination_->publish(destination_->paths(object), object.mtime_ns); !published.ok()) {
+      return record_failure(object.key, published.error());
+    }
+  }
+  ++objects_done_;
+  ++summary_.objects_copied;
+  if (job_.verbosity > 0) fmt::print("copied: {} ({} bytes)\n", object.key, object.size);
+}
+
+bool Coordinator::handle(Message& message) {
+  if (message.tag == kItemDone) {
+    Result<ItemDone> done = decode_done(message.payload);
+    if (!done.ok()) abort_on_broken_protocol(comm_, done.error());
+    on_item_done(std::move(done).value());
+    return true;
+  }
+  if (message.tag == kProgress) {
+    Result<std::uint64_t> bytes = decode_progress(message.payload);
+    if (!bytes.ok()) abort_on_broken_protocol(comm_, bytes.error());
+    rank_bytes_[message.source] = *bytes;
+    return true;
+  }
+  return false;
+}
+
+void Coordinator::print_progress(bool final_line) {
+  ProgressSnapshot snapshot;
+  snapshot.objects_listed = summary_.objects_listed;
+  snapshot.bytes_listed = summary_.bytes_listed;
+  snapshot.listing_done = source_.done();
+  snapshot.objects_done = objects_done_ + summary_.objects_skipped;
+  snapshot.bytes_done = stats_.bytes;
+  for (const auto& [rank, bytes] : rank_bytes_) snapshot.bytes_done += bytes;
+  snapshot.errors = summary_.failed.size();
+  const std::string line = progress_.line(snapshot, ProgressPrinter::Clock::now(), final_line);
+  if (line.empty()) return;
+  // A log file (SLURM output) gets plain lines; a terminal could redraw,
+  // but plain lines read fine there too and survive `tee`.
+  fmt::print("{}\n", line);
+  std::fflush(stdout);
+}
+
+int Coordinator::finish(std::vector<RankStats> ranks, double wall_seconds) {
+  print_progress(true);
+  summary_.wall_seconds = wall_seconds;
+  summary_.iterations = static_cast<std::uint64_t>(std::max(1, job_.iterations));
+  summary_.listing_complete = source_.complete();
+  summary_.listing_error = source_.error();
+  add_rank_stats(summary_, std::move(ranks));
+  const int status = summary_.objects_failed > 0 || !summary_.listing_complete ? 1 : 0;
+  if (summary_.objects_listed == 0 && !prefix_.empty()) {
+    // rclone copies a single object when SOURCE names one; we copy trees.
+    fmt::print(stderr, "caios2dfs-mpi: note: no objects under '{}' (SOURCE names a directory-like prefix; "
+               "to copy a single object, give its parent as SOURCE and its name in --files-from)\n", prefix_);
+  }
+  if (job_.verbosity >= 0 || status != 0) fmt::print("{}", format_summary(summary_));
+  std::fflush(stdout);
+  write_report_files(summary_, ReportPaths{job_.report, job_.failed_list}, prefix_);
+  return status;
+}
+
+}  // namespace caios

@@ -1,0 +1,30 @@
+#include "caios2dfs/copy/messages.hpp"
+
+#include <fmt/format.h>
+
+#include <cstring>
+
+namespace caios {
+
+std::string encode_progress(std::uint64_t bytes) {
+  // Every rank runs the same binary: the number travels as its bytes.
+  return std::string(reinterpret_cast<const char*>(&bytes), sizeof bytes);
+}
+
+Result<std::uint64_t> decode_progress(std::string_view payload) {
+  if (payload.size() != sizeof(std::uint64_t)) {
+    return protocol_error("decode", "progress", 0,
+                          fmt::format("progress message of {} bytes, expected {}", payload.size(),
+                                      sizeof(std::uint64_t)));
+  }
+  std::uint64_t bytes = 0;
+  std::memcpy(&bytes, payload.data(), sizeof bytes);
+  return bytes;
+}
+
+void abort_on_broken_protocol(Comm& comm, const Error& error) {
+  fmt::print(stderr, "caios2dfs-mpi: rank {}: internal error: {}\n", comm.rank(), error.to_string());
+  comm.abort(3);
+}
+
+}  // namespace caios

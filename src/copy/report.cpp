@@ -1,0 +1,214 @@
+#include "caios2dfs/copy/report.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "caios2dfs/base/json_writer.hpp"
+#include "caios2dfs/base/units.hpp"
+#include "caios2dfs/copy/files_from.hpp"
+#include "caios2dfs/fileio/fs_ops.hpp"
+
+namespace caios {
+
+namespace {
+
+constexpr double kNsPerSecond = 1e9;
+
+std::string kinds_text(const std::array<std::uint64_t, kErrorKinds>& counts) {
+  std::string text;
+  for (std::size_t i = 0; i < kErrorKinds; ++i) {
+    if (counts[i] == 0) continue;
+    if (!text.empty()) text += ", ";
+    text += fmt::format("{} {}", error_kind_name(static_cast<ErrorKind>(i)), counts[i]);
+  }
+  return text.empty() ? "none" : text;
+}
+
+}  // namespace
+
+std::string format_summary(const RunSummary& s) {
+  const RunSpan span = run_span(s.ranks);
+  const RateSpread spread = rank_rates(s.ranks);
+  const double rate = s.seconds > 0 ? static_cast<double>(s.bytes_copied) / s.seconds : 0;
+  const RequestTotals totals = request_totals(s.ranks);
+  const LatencyHistogram ttfb = merged_histogram(s.ranks, &RankStats::time_to_first_byte);
+  const LatencyHistogram request = merged_histogram(s.ranks, &RankStats::request_time);
+  std::string out;
+  out += fmt::format("caios2dfs-mpi {}{}: {} -> {}{}\n", s.mode, s.dry_run ? " (dry run)" : "", s.source.empty() ? "-" : s.source,
+                     s.dest.empty() ? "-" : s.dest, s.io.empty() ? "" : fmt::format(" (io {})", s.io));
+  if (s.mode == "copy") {
+    out += fmt::format("  objects   listed {}  copied {}  skipped {}  failed {}{}{}\n", s.objects_listed, s.objects_copied,
+                       s.objects_skipped, s.objects_failed,
+                       s.dry_run ? fmt::format("  would copy {}", s.objects_would_copy) : "",
+                       s.directory_markers ? fmt::format("  directory markers {}", s.directory_markers) : "");
+  } else {
+    out += fmt::format("  objects   {}  failed {}  iterations {}\n", s.objects_copied, s.objects_failed, s.iterations);
+  }
+  if (!s.listing_complete) out += fmt::format("  LISTING INCOMPLETE: {}\n", s.listing_error);
+  out += fmt::format("  bytes     {} ({} bytes)\n", format_bytes(s.bytes_copied), s.bytes_copied);
+  out += fmt::format("  time      {} transferring, {} wall\n", format_duration(s.seconds), format_duration(s.wall_seconds));
+  out += fmt::format("  rate      {} aggregate over {} ranks\n", format_rate(rate), s.ranks.size());
+  out += fmt::format("  per rank  min {}  mean {}  max {}  stddev {}\n", format_rate(spread.min), format_rate(spread.mean),
+                     format_rate(spread.max), format_rate(spread.stddev));
+  if (span.first_start_ns > 0) {
+    out += fmt::format("  tail      first rank done at {}, last at {}\n",
+                       format_duration(span_seconds(span.first_start_ns, span.first_done_ns)),
+                       format_duration(span_seconds(span.first_start_ns, span.last_done_ns)));
+  }
+  if (ttfb.total() > 0) {
+    out += fmt::format("  latency   first byte p50 {:.1f} ms  p90 {:.1f} ms  p99 {:.1f} ms; request p50 {:.1f} ms  p99 {:.1f} ms\n",
+                       ttfb.percentile_ms(50), ttfb.percentile_ms(90), ttfb.percentile_ms(99), request.percentile_ms(50),
+                       request.percentile_ms(99));
+  } else if (request.total() > 0) {
+    out += fmt::format("  latency   per {} p50 {:.1f} ms  p90 {:.1f} ms  p99 {:.1f} ms\n", s.mode == "write" ? "file" : "request",
+                       request.percentile_ms(50), request.percentile_ms(90), request.percentile_ms(99));
+  }
+  out += fmt::format("  requests  {}  retries {} ({})\n", totals.requests, totals.retries,
+                     kinds_text(sum_by_kind(s.ranks, &RankStats::retries_by_kind)));
+  const auto errors = sum_by_kind(s.ranks, &RankStats::errors_by_kind);
+  out += fmt::format("  errors    {}\n", kinds_text(errors));
+  const std::size_t shown = std::min<std::size_t>(s.failed.size(), 10);
+  for (std::size_t i = 0; i < shown; ++i) out += fmt::format("  FAILED    {}: {}\n", s.failed[i].key, s.failed[i].error);
+  if (s.failed.size() > shown) out += fmt::format("  ... and {} more failures (see --report)\n", s.failed.size() - shown);
+  return out;
+}
+
+namespace {
+
+void write_kind_counts(JsonWriter& w, const std::array<std::uint64_t, kErrorKinds>& counts) {
+  w.begin_object();
+  for (std::size_t i = 0; i < kErrorKinds; ++i) {
+    if (counts[i] > 0) w.key(error_kind_name(static_cast<ErrorKind>(i))), w.value(counts[i]);
+  }
+  w.end_object();
+}
+
+/// What was listed and what became of it.
+void write_counts(JsonWriter& w, const RunSummary& s) {
+  w.key("mode"), w.value(s.mode);
+  w.key("source"), w.value(s.source);
+  w.key("dest"), w.value(s.dest);
+  if (!s.io.empty()) w.key("io"), w.value(s.io);
+  w.key("dry_run"), w.value(s.dry_run);
+  w.key("listing_complete"), w.value(s.listing_complete);
+  if (!s.listing_complete) w.key("listing_error"), w.value(s.listing_error);
+  w.key("objects_listed"), w.value(s.objects_listed);
+  w.key("bytes_listed"), w.value(s.bytes_listed);
+  w.key("objects_copied"), w.value(s.objects_copied);
+  w.key("objects_skipped"), w.value(s.objects_skipped);
+  w.key("objects_failed"), w.value(s.objects_failed);
+  w.key("directory_markers"), w.value(s.directory_markers);
+  if (s.dry_run) w.key("objects_would_copy"), w.value(s.objects_would_copy);
+  w.key("bytes_copied"), w.value(s.bytes_copied);
+  w.key("iterations"), w.value(s.iterations);
+}
+
+/// Time, bandwidth, requests and latency over all ranks.
+void write_performance(JsonWriter& w, const RunSummary& s) {
+  const RunSpan span = run_span(s.ranks);
+  const RateSpread spread = rank_rates(s.ranks);
+  w.key("seconds"), w.value(s.seconds);
+  w.key("wall_seconds"), w.value(s.wall_seconds);
+  w.key("bytes_per_second"), w.value(s.seconds > 0 ? static_cast<double>(s.bytes_copied) / s.seconds : 0.0);
+  w.key("ranks"), w.value(static_cast<std::uint64_t>(s.ranks.size()));
+  w.key("rank_bytes_per_second");
+  w.begin_object();
+  w.key("min"), w.value(spread.min);
+  w.key("mean"), w.value(spread.mean);
+  w.key("max"), w.value(spread.max);
+  w.key("stddev"), w.value(spread.stddev);
+  w.end_object();
+  w.key("first_done_seconds"), w.value(span_seconds(span.first_start_ns, span.first_done_ns));
+  w.key("last_done_seconds"), w.value(span_seconds(span.first_start_ns, span.last_done_ns));
+  const RequestTotals totals = request_totals(s.ranks);
+  w.key("requests"), w.value(totals.requests);
+  w.key("retries"), w.value(totals.retries);
+  w.key("retries_by_class"), write_kind_counts(w, sum_by_kind(s.ranks, &RankStats::retries_by_kind));
+  w.key("errors"), write_kind_counts(w, sum_by_kind(s.ranks, &RankStats::errors_by_kind));
+  const LatencyHistogram ttfb = merged_histogram(s.ranks, &RankStats::time_to_first_byte);
+  const LatencyHistogram request = merged_histogram(s.ranks, &RankStats::request_time);
+  w.key("latency_ms");
+  w.begin_object();
+  for (const auto& [name, histogram] : {std::pair{"first_byte", &ttfb}, std::pair{"request", &request}}) {
+    w.key(name);
+    w.begin_object();
+    w.key("p50"), w.value(histogram->percentile_ms(50));
+    w.key("p90"), w.value(histogram->percentile_ms(90));
+    w.key("p99"), w.value(histogram->percentile_ms(99));
+    w.key("count"), w.value(histogram->total());
+    w.end_object();
+  }
+  w.end_object();
+}
+
+void write_per_rank(JsonWriter& w, const RunSummary& s) {
+  w.key("per_rank");
+  w.begin_array();
+  for (const RankStats& r : s.ranks) {
+    const double seconds = span_seconds(r.first_start_ns, r.last_end_ns);
+    w.begin_object();
+    w.key("rank"), w.value(static_cast<std::int64_t>(r.rank));
+    w.key("bytes"), w.value(r.bytes);
+    w.key("objects"), w.value(r.objects_copied);
+    w.key("chunks"), w.value(r.chunks);
+    w.key("seconds"), w.value(seconds);
+    w.key("busy_seconds"), w.value(static_cast<double>(r.busy_ns) / kNsPerSecond);
+    w.key("bytes_per_second"), w.value(seconds > 0 ? static_cast<double>(r.bytes) / seconds : 0.0);
+    w.key("retries"), w.value(r.retries);
+    w.end_object();
+  }
+  w.end_array();
+}
+
+void write_failures(JsonWriter& w, const RunSummary& s) {
+  w.key("failed");
+  w.begin_array();
+  for (const ObjectFailure& f : s.failed) {
+    w.begin_object();
+    w.key("key"), w.value(f.key);
+    w.key("error"), w.value(f.error);
+    w.key("class"), w.value(error_kind_name(static_cast<ErrorKind>(f.kind)));
+    w.end_object();
+  }
+  w.end_array();
+}
+
+}  // namespace
+
+std::string format_report_json(const RunSummary& s) {
+  JsonWriter w;
+  w.begin_object();
+  write_counts(w, s);
+  write_performance(w, s);
+  write_per_rank(w, s);
+  write_failures(w, s);
+  w.end_object();
+  return w.str() + "\n";
+}
+
+std::string format_failed_list(const RunSummary& summary, const std::string& prefix) {
+  std::string text;
+  for (const ObjectFailure& failure : summary.failed) {
+    const std::string relative = failure.key.rfind(prefix, 0) == 0 ? failure.key.substr(prefix.size()) : failure.key;
+    if (std::optional<std::string> line = format_files_from_line(relative)) text += *line;
+  }
+  return text;
+}
+
+void write_report_files(const RunSummary& summary, const ReportPaths& paths, const std::string& prefix) {
+  if (paths.report) {
+    if (Status written = write_file_atomically(*paths.report, format_report_json(summary)); !written.ok()) {
+      fmt::print(stderr, "caios2dfs-mpi: cannot write the report: {}\n", written.error().to_string());
+    }
+  }
+  if (paths.failed_list) {
+    if (Status written = write_file_atomically(*paths.failed_list, format_failed_list(summary, prefix)); !written.ok()) {
+      fmt::print(stderr, "caios2dfs-mpi: cannot write the failed list: {}\n", written.error().to_string());
+    } else if (!summary.failed.empty()) {
+      fmt::print("failed keys written to {} (rerun with --files-from {})\n", *paths.failed_list, *paths.failed_list);
+    }
+  }
+}
+
+}  // namespace caios

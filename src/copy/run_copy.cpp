@@ -1,0 +1,108 @@
+// One event loop per rank wires the worker (every rank) and the coordinator
+// (rank 0) to the communicator; see copy_job.hpp.
+#include <fmt/format.h>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <thread>
+
+#include "caios2dfs/copy/copy_job.hpp"
+#include "caios2dfs/copy/coordinator.hpp"
+#include "caios2dfs/copy/messages.hpp"
+#include "caios2dfs/copy/worker.hpp"
+
+namespace caios {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+/// Route every message that has arrived; true when there was one.
+bool deliver_messages(Comm& comm, Worker& worker, Coordinator* coordinator) {
+  bool any = false;
+  while (std::optional<Message> message = comm.try_receive()) {
+    any = true;
+    if (worker.handle(*message)) continue;
+    if (coordinator != nullptr && coordinator->handle(*message)) continue;
+    abort_on_broken_protocol(comm, protocol_error("receive", fmt::format("rank {}", message->source), 0,
+                                                  fmt::format("unexpected message tag {}", message->tag)));
+  }
+  return any;
+}
+
+void event_loop(Comm& comm, Worker& worker, Coordinator* coordinator) {
+  while (!worker.terminated()) {
+    const bool busy = worker.busy();
+    worker.poll_io();
+    bool progressed = deliver_messages(comm, worker, coordinator);
+    progressed = worker.step() || progressed;
+    if (coordinator != nullptr) {
+      progressed = coordinator->step() || progressed;
+      if (coordinator->finished()) {
+        for (int rank = 1; rank < comm.size(); ++rank) comm.send(rank, kTerminate, {});
+        worker.terminate();
+      }
+    }
+    comm.progress();
+    // Nothing in flight and nothing new: do not spin a core.
+    if (!busy && !progressed && !worker.terminated()) std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+}
+
+/// Retries of every request this rank made (listing and HEADs included).
+void add_client_retries(RankStats& stats, const S3ClientStats& client) {
+  stats.retries = client.retries;
+  for (std::size_t i = 0; i < kErrorKinds && i < client.retries_by_kind.size(); ++i) {
+    stats.retries_by_kind[i] = client.retries_by_kind[i];
+  }
+}
+
+}  // namespace
+
+int run_copy(Comm& comm, S3Client& client, FileBackend& backend, const CopyJob& job) {
+  const auto started = Clock::now();
+  RankStats stats;
+  stats.rank = comm.rank();
+  std::optional<Destination> destination;
+  if (job.mode == CopyMode::copy) destination.emplace(job.dest, job.skip_rule);
+  Destination* dest = destination ? &*destination : nullptr;
+
+  std::unique_ptr<Coordinator> coordinator;
+  Worker worker(comm, client, backend, dest, job, stats, [&comm, &coordinator](ItemDone&& done) {
+    if (coordinator) {
+      coordinator->on_item_done(std::move(done));
+    } else {
+      comm.send(0, kItemDone, encode_done(done));
+    }
+  });
+  if (comm.rank() == 0) {
+    coordinator = std::make_unique<Coordinator>(comm, client, dest, job, stats,
+                                                [&worker](WorkItem&& item) { worker.enqueue(std::move(item)); });
+  }
+
+  // Rank 0 proves the bucket is reachable before anyone moves data, so bad
+  // credentials or a wrong bucket end the job with status 2 on every rank.
+  std::string startup_error = coordinator ? coordinator->start() : std::string();
+  startup_error = comm.broadcast(startup_error, 0);
+  if (!startup_error.empty()) {
+    if (coordinator) fmt::print(stderr, "caios2dfs-mpi: {}\n", startup_error);
+    return 2;
+  }
+
+  event_loop(comm, worker, coordinator.get());
+  // After termination only empty steal replies, unanswered steal requests
+  // and progress reports can still be in flight at rank 0, besides the last
+  // done records: every item was done.
+  comm.finish_messages([&coordinator](Message&& message) {
+    if (coordinator && message.tag == kItemDone) coordinator->handle(message);
+  });
+
+  add_client_retries(stats, client.stats());
+  std::vector<RankStats> ranks = gather_rank_stats(comm, stats);
+  int status = 0;
+  if (coordinator) status = coordinator->finish(std::move(ranks), std::chrono::duration<double>(Clock::now() - started).count());
+  return comm.broadcast_int(status, 0);
+}
+
+}  // namespace caios

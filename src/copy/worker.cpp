@@ -1,0 +1,124 @@
+#include "caios2dfs/copy/worker.hpp"
+
+#include <algorithm>
+
+#include "caios2dfs/copy/messages.hpp"
+#include "caios2dfs/copy/work_plan.hpp"
+
+namespace caios {
+
+namespace {
+
+ExecutorOptions executor_options(const CopyJob& job) {
+  ExecutorOptions options;
+  options.bucket = job.source.bucket;
+  options.buffer_bytes = job.buffer_size;
+  options.transfers = job.transfers;
+  options.dry_run = job.dry_run;
+  options.verbosity = job.verbosity;
+  return options;
+}
+
+/// How often a rank tells rank 0 its byte count: often enough that rank 0's
+/// progress lines are current, rarely enough that thousands of ranks do not
+/// flood it.
+std::chrono::milliseconds progress_interval(const CopyJob& job) {
+  return std::clamp(job.stats_interval / 4, std::chrono::milliseconds(100), std::chrono::milliseconds(1000));
+}
+
+}  // namespace
+
+Worker::Worker(Comm& comm, S3Client& client, FileBackend& backend, Destination* destination, const CopyJob& job,
+               RankStats& stats, ReportDone report_done)
+    : comm_(comm),
+      client_(client),
+      stats_(stats),
+      progress_interval_(progress_interval(job)),
+      executor_(client, backend, destination, executor_options(job), stats, std::move(report_done)),
+      random_(0x5EED0000u + static_cast<unsigned>(comm.rank())) {}
+
+void Worker::enqueue(WorkItem item) { queue_.push_back(std::move(item)); }
+
+bool Worker::busy() const {
+  return executor_.running() > 0 || client_.engine().pending() > 0 || !executor_.idle();
+}
+
+void Worker::poll_io() {
+  client_.engine().poll(std::chrono::milliseconds(busy() ? 1 : 0));
+  executor_.poll_writes();
+}
+
+bool Worker::step() {
+  bool progressed = false;
+  while (executor_.wants_work() && !queue_.empty()) {
+    WorkItem item = std::move(queue_.front());
+    queue_.pop_front();
+    executor_.add(std::move(item));
+    progressed = true;
+  }
+  maybe_steal();
+  maybe_send_progress();
+  return progressed;
+}
+
+bool Worker::handle(Message& message) {
+  switch (message.tag) {
+    case kStealRequest:
+      give_to_thief(message.source);
+      return true;
+    case kWork:
+    case kStealReply:
+      take_items(message);
+      return true;
+    case kTerminate:
+      terminated_ = true;
+      return true;
+    default:
+      return false;
+  }
+}
+
+void Worker::give_to_thief(int thief) {
+  const std::size_t count = steal_count(queue_.size(), !executor_.wants_work());
+  std::vector<WorkItem> given;
+  for (std::size_t i = 0; i < count; ++i) {
+    given.push_back(std::move(queue_.back()));
+    queue_.pop_back();
+  }
+  std::reverse(given.begin(), given.end());
+  comm_.send(thief, kStealReply, encode_items(given));
+}
+
+void Worker::take_items(Message& message) {
+  Result<std::vector<WorkItem>> items = decode_items(message.payload);
+  if (!items.ok()) abort_on_broken_protocol(comm_, items.error());
+  if (message.tag == kStealReply) {
+    steal_outstanding_ = false;
+    if (items->empty()) {
+      // Back off exponentially (2 ms .. 64 ms) while the other ranks are dry too.
+      failed_steals_ = std::min(failed_steals_ + 1, 6);
+      next_steal_ = Clock::now() + std::chrono::milliseconds(1 << failed_steals_);
+      return;
+    }
+    failed_steals_ = 0;
+  }
+  for (WorkItem& item : *items) queue_.push_back(std::move(item));
+}
+
+void Worker::maybe_steal() {
+  if (comm_.size() < 2 || terminated_ || steal_outstanding_ || !queue_.empty() || !executor_.wants_work()) return;
+  if (Clock::now() < next_steal_) return;
+  comm_.send(pick_victim(comm_.rank(), comm_.size(), random_), kStealRequest, {});
+  steal_outstanding_ = true;
+}
+
+void Worker::maybe_send_progress() {
+  if (comm_.rank() == 0 || stats_.bytes == last_reported_bytes_) return;
+  const auto now = Clock::now();
+  if (now - last_progress_send_ < progress_interval_) return;
+  last_progress_send_ = now;
+  last_reported_bytes_ = stats_.bytes;
+  comm_.send(0, kProgress, encode_progress(stats_.bytes));
+}
+
+}  // namespace caios

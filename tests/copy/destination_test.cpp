@@ -1,0 +1,119 @@
+// The destination tree: skip decision, temporary names and publishing, on a
+// real directory.
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+
+#include "caios2dfs/copy/destination.hpp"
+#include "caios2dfs/copy/key_path.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace caios;
+using caios::testing::TempDir;
+
+namespace {
+
+constexpr std::int64_t kSecond = 1'000'000'000;
+
+ObjectRef object(std::string key, std::string relative_path, std::uint64_t size, std::int64_t mtime_ns) {
+  return ObjectRef{std::move(key), std::move(relative_path), size, "\"etag\"", mtime_ns};
+}
+
+FileStat regular(std::uint64_t size, std::int64_t mtime_ns) {
+  FileStat stat;
+  stat.is_regular = true;
+  stat.size = size;
+  stat.mtime_ns = mtime_ns;
+  return stat;
+}
+
+}  // namespace
+
+TEST_CASE("skip rule: same size and mtime within a second, or any file with --ignore-existing", "[destination]") {
+  const ObjectRef o = object("k", "k", 10, 100 * kSecond);
+  CHECK(destination_is_current(regular(10, 100 * kSecond), o, SkipRule::size_and_mtime));
+  CHECK(destination_is_current(regular(10, 100 * kSecond + kSecond / 2), o, SkipRule::size_and_mtime));
+  CHECK_FALSE(destination_is_current(regular(10, 101 * kSecond), o, SkipRule::size_and_mtime));
+  CHECK_FALSE(destination_is_current(regular(11, 100 * kSecond), o, SkipRule::size_and_mtime));
+  FileStat directory = regular(10, 100 * kSecond);
+  directory.is_regular = false;
+  directory.is_directory = true;
+  CHECK_FALSE(destination_is_current(directory, o, SkipRule::size_and_mtime));
+  // An object of unknown age is copied again rather than guessed current.
+  CHECK_FALSE(destination_is_current(regular(10, 0), object("k", "k", 10, 0), SkipRule::size_and_mtime));
+  CHECK(destination_is_current(regular(3, 0), o, SkipRule::exists));
+}
+
+TEST_CASE("file paths: final, temporary in the same directory, and the directory", "[destination]") {
+  const FilePaths nested = file_paths("/dest", object("pre/a/b.bin", "a/b.bin", 1, 0));
+  CHECK(nested.final_path == "/dest/a/b.bin");
+  CHECK(nested.directory == "/dest/a");
+  CHECK(nested.temp_path == "/dest/a/" + temp_name_for("b.bin", "pre/a/b.bin"));
+  CHECK(is_temp_name(nested.temp_path.substr(nested.temp_path.rfind('/') + 1)));
+
+  const FilePaths top = file_paths("/dest", object("c", "c", 1, 0));
+  CHECK(top.final_path == "/dest/c");
+  CHECK(top.directory == "/dest");
+  // Different keys never share a temporary file.
+  CHECK(file_paths("/d", object("x/1", "1", 1, 0)).temp_path != file_paths("/d", object("y/1", "1", 1, 0)).temp_path);
+}
+
+TEST_CASE("a published file has its final name and mtime, and no temporary is left", "[destination]") {
+  TempDir dest;
+  Destination destination(dest.path(), SkipRule::size_and_mtime);
+  const ObjectRef o = object("a/b/c.txt", "a/b/c.txt", 5, 1'700'000'000 * kSecond + 123'000'000);
+  const FilePaths paths = destination.paths(o);
+
+  Result<bool> before = destination.is_current(paths, o);
+  REQUIRE(before.ok());
+  CHECK_FALSE(*before);
+
+  REQUIRE(destination.prepare(paths).ok());
+  caios::testing::write_file(paths.temp_path, "hello");
+  REQUIRE(destination.publish(paths, o.mtime_ns).ok());
+
+  CHECK(caios::testing::read_file(dest / "a/b/c.txt") == "hello");
+  CHECK(caios::testing::list_tree(dest.path()) == std::vector<std::string>{"a", "a/b", "a/b/c.txt"});
+  struct stat st {};
+  REQUIRE(::stat((dest / "a/b/c.txt").c_str(), &st) == 0);
+  CHECK(st.st_mtim.tv_sec == 1'700'000'000);
+
+  // Now DEST holds it: a rerun skips it.
+  Result<bool> after = destination.is_current(paths, o);
+  REQUIRE(after.ok());
+  CHECK(*after);
+}
+
+TEST_CASE("publishing a missing temporary file fails with the path, and discard tolerates it", "[destination]") {
+  TempDir dest;
+  Destination destination(dest.path(), SkipRule::size_and_mtime);
+  const ObjectRef o = object("gone", "gone", 1, kSecond);
+  const FilePaths paths = destination.paths(o);
+  Status status = destination.publish(paths, o.mtime_ns);
+  REQUIRE_FALSE(status.ok());
+  CHECK(status.error().kind == ErrorKind::io);
+  CHECK(status.error().subject == paths.temp_path);
+  destination.discard(paths);  // nothing there: no error, nothing created
+  CHECK(caios::testing::list_tree(dest.path()).empty());
+}
+
+TEST_CASE("a failed object's temporary file is discarded", "[destination]") {
+  TempDir dest;
+  Destination destination(dest.path(), SkipRule::exists);
+  const ObjectRef o = object("x", "x", 3, kSecond);
+  const FilePaths paths = destination.paths(o);
+  caios::testing::write_file(paths.temp_path, "abc");
+  destination.discard(paths);
+  CHECK(caios::testing::list_tree(dest.path()).empty());
+}
+
+TEST_CASE("directory markers become directories; a file in the way is an io error", "[destination]") {
+  TempDir dest;
+  Destination destination(dest.path(), SkipRule::size_and_mtime);
+  REQUIRE(destination.make_directory("m/n").ok());
+  CHECK(std::filesystem::is_directory(dest / "m/n"));
+  caios::testing::write_file(dest / "file", "x");
+  Status blocked = destination.make_directory("file/sub");
+  REQUIRE_FALSE(blocked.ok());
+  CHECK(blocked.error().kind == ErrorKind::io);
+}

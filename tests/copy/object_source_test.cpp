@@ -1,0 +1,109 @@
+// The object source against a fake object store on loopback: listing page
+// by page, passes, --files-from lookups and the errors that end a listing.
+#include <catch2/catch.hpp>
+
+#include "caios2dfs/copy/object_source.hpp"
+#include "support/fake_s3_objects.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace caios;
+using namespace caios::testing;
+
+namespace {
+
+std::map<std::string, FakeObject> objects(const std::vector<std::string>& keys) {
+  std::map<std::string, FakeObject> result;
+  for (const std::string& key : keys) result.emplace(key, FakeObject{"data of " + key});
+  return result;
+}
+
+struct Rig {
+  FakeHttpServer server;
+  HttpEngine engine{HttpEngineOptions{4, 2000, 10, 512 * 1024, {}, false}};
+  S3Client client;
+  std::vector<ObjectEntry> listed;
+  std::vector<std::pair<std::string, ErrorKind>> unusable;
+  int batch_ends = 0;
+
+  explicit Rig(FakeS3Objects store)
+      : server(std::move(store)),
+        client(engine, parse_endpoint(server.endpoint(), Addressing::path, "us-east-1").value(),
+               Credentials{"AKIDTEST", "secret", ""}, [] { return std::chrono::system_clock::now(); },
+               RetryPolicy{0, std::chrono::milliseconds(1), std::chrono::milliseconds(1)}, 1) {}
+
+  ObjectSource source(std::string prefix, std::optional<std::string> files_from = std::nullopt, int passes = 1) {
+    return ObjectSource(client, "bucket", std::move(prefix), std::move(files_from), passes, 2,
+                        ObjectSource::Callbacks{
+                            [this](ObjectEntry&& entry) { listed.push_back(std::move(entry)); },
+                            [this](const std::string& key, const Error& error) { unusable.emplace_back(key, error.kind); },
+                            [this] { ++batch_ends; }});
+  }
+
+  /// Drive until done (at most 20 s: never hang).
+  void drain(ObjectSource& source) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (!source.done() && std::chrono::steady_clock::now() < deadline) {
+      source.drive();
+      engine.poll(std::chrono::milliseconds(5));
+    }
+    REQUIRE(source.done());
+  }
+
+  std::vector<std::string> keys() const {
+    std::vector<std::string> result;
+    for (const ObjectEntry& entry : listed) result.push_back(entry.key);
+    return result;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a listing arrives page by page, every object once, in key order", "[object_source]") {
+  Rig rig(FakeS3Objects("bucket", objects({"d/a", "d/b", "d/c", "d/e", "d/f", "other"}), /*page_size=*/2));
+  ObjectSource source = rig.source("d/");
+  REQUIRE(source.start().empty());
+  CHECK(rig.listed.size() == 2);  // start() took the first page
+  rig.drain(source);
+  CHECK(rig.keys() == std::vector<std::string>{"d/a", "d/b", "d/c", "d/e", "d/f"});
+  CHECK(rig.batch_ends == 3);
+  CHECK(source.complete());
+  CHECK(rig.listed.front().size == std::string("data of d/a").size());
+  CHECK(rig.listed.front().etag == FakeObject{}.etag);
+  CHECK(rig.listed.front().mtime_ns == kFakeMtimeNs);
+}
+
+TEST_CASE("each --iterations pass lists everything again", "[object_source]") {
+  Rig rig(FakeS3Objects("bucket", objects({"a", "b", "c"}), 2));
+  ObjectSource source = rig.source("", std::nullopt, 3);
+  REQUIRE(source.start().empty());
+  rig.drain(source);
+  CHECK(rig.listed.size() == 9);
+}
+
+TEST_CASE("a missing bucket is a start-up error that names it", "[object_source]") {
+  Rig rig(FakeS3Objects("another-bucket", objects({"a"})));
+  ObjectSource source = rig.source("");
+  const std::string error = source.start();
+  CHECK_THAT(error, Catch::Contains("NoSuchBucket"));
+}
+
+TEST_CASE("keys of a --files-from list are looked up once each; a missing key is reported", "[object_source]") {
+  TempDir dir;
+  write_file(dir / "list.txt", "a\n# comment\nmissing\n\nsub/b\na\n");
+  Rig rig(FakeS3Objects("bucket", objects({"p/a", "p/sub/b", "p/unlisted"})));
+  ObjectSource source = rig.source("p/", dir / "list.txt");
+  REQUIRE(source.start().empty());
+  rig.drain(source);
+  std::vector<std::string> keys = rig.keys();
+  std::sort(keys.begin(), keys.end());
+  CHECK(keys == std::vector<std::string>{"p/a", "p/sub/b"});
+  REQUIRE(rig.unusable.size() == 1);
+  CHECK(rig.unusable.front() == std::pair<std::string, ErrorKind>{"p/missing", ErrorKind::not_found});
+  CHECK(source.complete());
+}
+
+TEST_CASE("an unreadable --files-from is a start-up error", "[object_source]") {
+  Rig rig(FakeS3Objects("bucket", objects({"a"})));
+  ObjectSource source = rig.source("", std::string("/nonexistent/list.txt"));
+  CHECK_THAT(source.start(), Catch::Contains("cannot read --files-from /nonexistent/list.txt"));
+}

@@ -1,0 +1,200 @@
+// The transfer executor against a fake object store on loopback
+// (support/fake_s3_objects.hpp) and real files: bytes on disk, mtimes,
+// temporary names, skips, failures and chunks. The same paths run against
+// the real Ceph RGW in copier_rgw_test.cpp.
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+
+#include "caios2dfs/copy/transfer_executor.hpp"
+#include "support/fake_s3_objects.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace caios;
+using namespace caios::testing;
+
+namespace {
+
+std::string pattern(std::size_t size, char seed) {
+  std::string data(size, '\0');
+  for (std::size_t i = 0; i < size; ++i) data[i] = static_cast<char>(seed + (i * 31 + i / 251) % 61);
+  return data;
+}
+
+ObjectRef ref(const std::string& key, std::uint64_t size) {
+  return ObjectRef{key, key, size, FakeObject{}.etag, kFakeMtimeNs};
+}
+
+WorkItem batch(std::vector<ObjectRef> objects) {
+  WorkItem item;
+  item.id = 7;
+  item.kind = WorkKind::batch;
+  item.objects = std::move(objects);
+  return item;
+}
+
+WorkItem chunk(const ObjectRef& object, std::uint64_t offset, std::uint64_t length, std::uint32_t index) {
+  WorkItem item;
+  item.id = 10 + index;
+  item.kind = WorkKind::chunk;
+  item.objects = {object};
+  item.offset = offset;
+  item.length = length;
+  item.chunk_index = index;
+  item.chunk_count = 2;
+  item.object_id = 3;
+  return item;
+}
+
+struct Rig {
+  FakeHttpServer server;
+  HttpEngine engine{HttpEngineOptions{4, 2000, 10, 512 * 1024, {}, false}};
+  S3Client client;
+  std::unique_ptr<FileBackend> backend;
+  RankStats stats;
+  std::vector<ItemDone> done;
+  TransferExecutor executor;
+
+  Rig(std::map<std::string, FakeObject> objects, Destination* destination, ExecutorOptions options = {},
+      std::uint64_t direct_io_min_size = kNoDirectIo)
+      : server(FakeS3Objects("bucket", std::move(objects))),
+        client(engine, parse_endpoint(server.endpoint(), Addressing::path, "us-east-1").value(),
+               Credentials{"AKIDTEST", "secret", ""}, [] { return std::chrono::system_clock::now(); },
+               RetryPolicy{1, std::chrono::milliseconds(1), std::chrono::milliseconds(2)}, 1),
+        backend(make_posix_backend(direct_io_min_size)),
+        executor(client, *backend, destination, with_bucket(options), stats,
+                 [this](ItemDone&& item) { done.push_back(std::move(item)); }) {}
+
+  static ExecutorOptions with_bucket(ExecutorOptions options) {
+    options.bucket = "bucket";
+    options.buffer_bytes = 64 * 1024;  // several buffers per object below
+    options.verbosity = -1;
+    return options;
+  }
+
+  /// Run items until each has reported done (at most 20 s: never hang).
+  void run(std::vector<WorkItem> items) {
+    const std::size_t expected = done.size() + items.size();
+    for (WorkItem& item : items) executor.add(std::move(item));
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (done.size() < expected && std::chrono::steady_clock::now() < deadline) {
+      engine.poll(std::chrono::milliseconds(5));
+      executor.poll_writes();
+    }
+    REQUIRE(done.size() == expected);
+    CHECK(executor.idle());
+  }
+};
+
+std::int64_t mtime_ns(const std::string& path) {
+  struct stat st {};
+  REQUIRE(::stat(path.c_str(), &st) == 0);
+  return st.st_mtim.tv_sec * 1'000'000'000ll + st.st_mtim.tv_nsec;
+}
+
+}  // namespace
+
+TEST_CASE("a batch lands byte for byte under its final names with the objects' mtimes", "[executor]") {
+  TempDir dest;
+  Destination destination(dest.path(), SkipRule::size_and_mtime);
+  const std::string big = pattern(300 * 1024 + 17, 'A');
+  Rig rig({{"empty", FakeObject{""}}, {"one", FakeObject{"x"}}, {"dir/big.bin", FakeObject{big}}}, &destination);
+  rig.run({batch({ref("empty", 0), ref("one", 1), ref("dir/big.bin", big.size())})});
+
+  CHECK(list_tree(dest.path()) == std::vector<std::string>{"dir", "dir/big.bin", "empty", "one"});
+  CHECK(read_file(dest / "dir/big.bin") == big);
+  CHECK(read_file(dest / "one") == "x");
+  CHECK(read_file(dest / "empty").empty());
+  CHECK(mtime_ns(dest / "dir/big.bin") == kFakeMtimeNs);
+  const ItemDone& done = rig.done.front();
+  CHECK(done.item_id == 7);
+  CHECK(done.objects_copied == 3);
+  CHECK(done.failures.empty());
+  CHECK(done.bytes == big.size() + 1);
+  CHECK(rig.stats.bytes == big.size() + 1);
+  CHECK(rig.stats.objects_copied == 3);
+  CHECK(rig.stats.requests == 3);
+}
+
+TEST_CASE("an up-to-date file is skipped without a request; a stale one is replaced", "[executor]") {
+  TempDir dest;
+  Destination destination(dest.path(), SkipRule::size_and_mtime);
+  Rig rig({{"same", FakeObject{"new!"}}, {"stale", FakeObject{"new!"}}}, &destination);
+  write_file(dest / "same", "old!");
+  REQUIRE(set_mtime(dest / "same", kFakeMtimeNs).ok());
+  write_file(dest / "stale", "old");
+  rig.run({batch({ref("same", 4), ref("stale", 4)})});
+  CHECK(read_file(dest / "same") == "old!");
+  CHECK(read_file(dest / "stale") == "new!");
+  CHECK(rig.done.front().objects_skipped == 1);
+  CHECK(rig.done.front().objects_copied == 1);
+  CHECK(rig.server.requests().size() == 1);
+}
+
+TEST_CASE("a missing object and an object that changed size fail and leave nothing behind", "[executor]") {
+  TempDir dest;
+  Destination destination(dest.path(), SkipRule::size_and_mtime);
+  Rig rig({{"grew", FakeObject{"12345"}}}, &destination);
+  rig.run({batch({ref("gone", 3), ref("grew", 3)})});
+  const ItemDone& done = rig.done.front();
+  REQUIRE(done.failures.size() == 2);
+  CHECK(done.objects_copied == 0);
+  for (const ObjectFailure& failure : done.failures) {
+    const auto expected = failure.key == "gone" ? ErrorKind::not_found : ErrorKind::changed;
+    CHECK(failure.kind == static_cast<std::uint8_t>(expected));
+  }
+  CHECK(rig.stats.objects_failed == 2);
+  CHECK(rig.stats.bytes == 0);
+  CHECK(list_tree(dest.path()).empty());  // no final name, no temporary file
+}
+
+TEST_CASE("chunks fill the shared temporary file and leave publishing to rank 0", "[executor]") {
+  TempDir dest;
+  Destination destination(dest.path(), SkipRule::size_and_mtime);
+  const std::string data = pattern(200 * 1024 + 5, 'a');
+  Rig rig({{"large", FakeObject{data}}}, &destination);
+  const ObjectRef object = ref("large", data.size());
+  rig.run({chunk(object, 100 * 1024, data.size() - 100 * 1024, 1), chunk(object, 0, 100 * 1024, 0)});
+  const FilePaths paths = destination.paths(object);
+  CHECK(read_file(paths.temp_path) == data);
+  CHECK_FALSE(std::filesystem::exists(paths.final_path));
+  for (const ItemDone& done : rig.done) {
+    CHECK(done.kind == WorkKind::chunk);
+    CHECK(done.chunk_ok);
+    CHECK(done.object_id == 3);
+  }
+  CHECK(rig.stats.chunks == 2);
+  CHECK(rig.stats.objects_copied == 0);  // counted by rank 0 when it publishes
+  CHECK(rig.stats.bytes == data.size());
+}
+
+TEST_CASE("O_DIRECT files go through the writer threads and land exactly", "[executor]") {
+  TempDir dest;
+  Destination destination(dest.path(), SkipRule::size_and_mtime);
+  const std::string data = pattern((1 << 20) + 4097, 'k');
+  Rig rig({{"direct", FakeObject{data}}}, &destination, {}, /*direct_io_min_size=*/0);
+  rig.run({batch({ref("direct", data.size())})});
+  CHECK(read_file(dest / "direct") == data);
+  CHECK(list_tree(dest.path()) == std::vector<std::string>{"direct"});
+}
+
+TEST_CASE("without a destination the bytes are counted and dropped (--bench read)", "[executor]") {
+  TempDir dest;
+  Rig rig({{"a", FakeObject{pattern(5000, 'q')}}}, nullptr);
+  rig.run({batch({ref("a", 5000)})});
+  CHECK(rig.stats.bytes == 5000);
+  CHECK(rig.done.front().objects_copied == 1);
+  CHECK(list_tree(dest.path()).empty());
+}
+
+TEST_CASE("a dry run fetches and writes nothing", "[executor]") {
+  TempDir dest;
+  Destination destination(dest.path(), SkipRule::size_and_mtime);
+  ExecutorOptions options;
+  options.dry_run = true;
+  Rig rig({{"a", FakeObject{"abc"}}}, &destination, options);
+  rig.run({batch({ref("a", 3)})});
+  CHECK(rig.stats.objects_would_copy == 1);
+  CHECK(rig.server.requests().empty());
+  CHECK(list_tree(dest.path()).empty());
+}
