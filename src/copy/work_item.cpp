@@ -50,12 +50,7 @@ class Reader {
 };
 
 Error decode_error(std::string_view what) {
-  Error error;
-  error.kind = ErrorKind::protocol;
-  error.operation = "decode";
-  error.subject = std::string(what);
-  error.message = "truncated or malformed message between ranks";
-  return error;
+  return protocol_error("decode", std::string(what), 0, "truncated or malformed message between ranks");
 }
 
 }  // namespace

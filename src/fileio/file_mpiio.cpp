@@ -18,12 +18,8 @@ Error mpi_error(std::string_view operation, std::string_view path, int code, std
   char text[MPI_MAX_ERROR_STRING] = {};
   int length = 0;
   MPI_Error_string(code, text, &length);
-  Error error;
-  error.kind = ErrorKind::io;
-  error.operation = std::string(operation);
-  error.subject = std::string(path);
-  error.offset = offset;
-  error.message = std::string(text, static_cast<std::size_t>(length));
+  Error error = make_error(ErrorKind::io, std::string(operation), std::string(path),
+                           std::string(text, static_cast<std::size_t>(length)), offset);
   int error_class = 0;
   MPI_Error_class(code, &error_class);
   if (error_class == MPI_ERR_NO_SPACE) error.message += " (the destination file system is full)";

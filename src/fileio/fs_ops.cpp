@@ -12,13 +12,9 @@
 namespace caios {
 
 Error errno_error(std::string_view operation, std::string_view path, int error_number, std::uint64_t offset) {
-  Error error;
-  error.kind = ErrorKind::io;
-  error.operation = std::string(operation);
-  error.subject = std::string(path);
-  error.offset = offset;
+  Error error = make_error(ErrorKind::io, std::string(operation), std::string(path), std::strerror(error_number),
+                           offset);
   error.sys_errno = error_number;
-  error.message = std::strerror(error_number);
   switch (error_number) {
     case ENOSPC: error.message += " (the destination file system is full: free space or choose another DEST)"; break;
     case EDQUOT: error.message += " (disk quota exceeded on the destination)"; break;

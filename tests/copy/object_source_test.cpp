@@ -27,9 +27,7 @@ struct Rig {
 
   explicit Rig(FakeS3Objects store)
       : server(std::move(store)),
-        client(engine, parse_endpoint(server.endpoint(), Addressing::path, "us-east-1").value(),
-               Credentials{"AKIDTEST", "secret", ""}, [] { return std::chrono::system_clock::now(); },
-               RetryPolicy{0, std::chrono::milliseconds(1), std::chrono::milliseconds(1)}, 1) {}
+        client(fake_store_client(engine, server, 0)) {}
 
   ObjectSource source(std::string prefix, std::optional<std::string> files_from = std::nullopt, int passes = 1) {
     return ObjectSource(client, "bucket", std::move(prefix), std::move(files_from), passes, 2,

@@ -58,9 +58,7 @@ struct Rig {
   Rig(std::map<std::string, FakeObject> objects, Destination* destination, ExecutorOptions options = {},
       std::uint64_t direct_io_min_size = kNoDirectIo)
       : server(FakeS3Objects("bucket", std::move(objects))),
-        client(engine, parse_endpoint(server.endpoint(), Addressing::path, "us-east-1").value(),
-               Credentials{"AKIDTEST", "secret", ""}, [] { return std::chrono::system_clock::now(); },
-               RetryPolicy{1, std::chrono::milliseconds(1), std::chrono::milliseconds(2)}, 1),
+        client(fake_store_client(engine, server, 1)),
         backend(make_posix_backend(direct_io_min_size)),
         executor(client, *backend, destination, with_bucket(options), stats,
                  [this](ItemDone&& item) { done.push_back(std::move(item)); }) {}

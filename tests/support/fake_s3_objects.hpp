@@ -12,6 +12,7 @@
 #include <map>
 #include <string>
 
+#include "caios2dfs/s3/s3_client.hpp"
 #include "support/fake_http_server.hpp"
 
 namespace caios::testing {
@@ -139,5 +140,12 @@ class FakeS3Objects {
   std::map<std::string, FakeObject> objects_;
   std::size_t page_size_;
 };
+
+/// A client of `server` on `engine` with fake credentials and quick retries.
+inline S3Client fake_store_client(HttpEngine& engine, const FakeHttpServer& server, int max_retries) {
+  return S3Client(engine, parse_endpoint(server.endpoint(), Addressing::path, "us-east-1").value(),
+                  Credentials{"AKIDTEST", "secret", ""}, [] { return std::chrono::system_clock::now(); },
+                  RetryPolicy{max_retries, std::chrono::milliseconds(1), std::chrono::milliseconds(2)}, 1);
+}
 
 }  // namespace caios::testing
