@@ -241,6 +241,10 @@ void Coordinator::print_progress(bool final_line) {
 }
 
 int Coordinator::finish(std::vector<RankStats> ranks, double wall_seconds) {
+  // The last line counts every rank's final bytes, not its last progress message.
+  for (const RankStats& rank : ranks) {
+    if (rank.rank != 0) rank_bytes_[rank.rank] = rank.bytes;
+  }
   print_progress(true);
   summary_.wall_seconds = wall_seconds;
   summary_.iterations = static_cast<std::uint64_t>(std::max(1, job_.iterations));
