@@ -96,6 +96,7 @@ void Coordinator::take_object(ObjectEntry&& entry) {
   if (mapped->kind == KeyKind::directory_marker) {
     ++summary_.directory_markers;
     if (destination_ != nullptr && !job_.dry_run) {
+      ScopedNsTimer blocked(stats_.loop_fs_ns);
       if (Status made = destination_->make_directory(mapped->relative_path); !made.ok()) {
         record_failure(entry.key, made.error());
       }
@@ -115,6 +116,7 @@ void Coordinator::take_object(ObjectEntry&& entry) {
 
 bool Coordinator::prepare_chunked(const ObjectRef& object) {
   if (destination_ == nullptr) return true;
+  ScopedNsTimer blocked(stats_.loop_fs_ns);
   // Decided once for the whole object, before it is split across ranks.
   const FilePaths paths = destination_->paths(object);
   Result<bool> current = destination_->is_current(paths, object);
@@ -189,6 +191,7 @@ void Coordinator::on_item_done(ItemDone&& done) {
 void Coordinator::publish_chunked(std::uint64_t object_id, ChunkTracker::Finished finished) {
   const ObjectRef& object = finished.object;
   auto error = chunk_errors_.find(object_id);
+  ScopedNsTimer blocked(stats_.loop_fs_ns);
   if (!finished.ok) {
     if (destination_ != nullptr) destination_->discard(destination_->paths(object));
     record_failure(error != chunk_errors_.end()
@@ -257,7 +260,7 @@ int Coordinator::finish(std::vector<RankStats> ranks, double wall_seconds) {
     fmt::print(stderr, "caios2dfs-mpi: note: no objects under '{}' (SOURCE names a directory-like prefix; "
                "to copy a single object, give its parent as SOURCE and its name in --files-from)\n", prefix_);
   }
-  if (job_.verbosity >= 0 || status != 0) fmt::print("{}", format_summary(summary_));
+  if (job_.verbosity >= 0 || status != 0) fmt::print("{}", format_summary(summary_, job_.verbosity > 0));
   std::fflush(stdout);
   write_report_files(summary_, ReportPaths{job_.report, job_.failed_list}, prefix_);
   return status;

@@ -27,7 +27,7 @@ std::string kinds_text(const std::array<std::uint64_t, kErrorKinds>& counts) {
 
 }  // namespace
 
-std::string format_summary(const RunSummary& s) {
+std::string format_summary(const RunSummary& s, bool detailed) {
   const RunSpan span = run_span(s.ranks);
   const RateSpread spread = rank_rates(s.ranks);
   const double rate = s.seconds > 0 ? static_cast<double>(s.bytes_copied) / s.seconds : 0;
@@ -66,6 +66,16 @@ std::string format_summary(const RunSummary& s) {
   }
   out += fmt::format("  requests  {}  retries {} ({})\n", totals.requests, totals.retries,
                      kinds_text(sum_by_kind(s.ranks, &RankStats::retries_by_kind)));
+  if (detailed) {
+    std::int64_t total_ns = 0, max_ns = 0;
+    for (const RankStats& r : s.ranks) {
+      total_ns += r.loop_fs_ns;
+      max_ns = std::max(max_ns, r.loop_fs_ns);
+    }
+    out += fmt::format("  fs calls  {} on the event loops (most on one rank: {})\n",
+                       format_duration(static_cast<double>(total_ns) / kNsPerSecond),
+                       format_duration(static_cast<double>(max_ns) / kNsPerSecond));
+  }
   const auto errors = sum_by_kind(s.ranks, &RankStats::errors_by_kind);
   out += fmt::format("  errors    {}\n", kinds_text(errors));
   const std::size_t shown = std::min<std::size_t>(s.failed.size(), 10);
@@ -154,6 +164,7 @@ void write_per_rank(JsonWriter& w, const RunSummary& s) {
     w.key("chunks"), w.value(r.chunks);
     w.key("seconds"), w.value(seconds);
     w.key("busy_seconds"), w.value(static_cast<double>(r.busy_ns) / kNsPerSecond);
+    w.key("loop_fs_seconds"), w.value(static_cast<double>(r.loop_fs_ns) / kNsPerSecond);
     w.key("bytes_per_second"), w.value(seconds > 0 ? static_cast<double>(r.bytes) / seconds : 0.0);
     w.key("retries"), w.value(r.retries);
     w.end_object();

@@ -100,6 +100,7 @@ IoBuffer TransferExecutor::take_buffer() {
   // one buffer per transfer plus a few, wait for a write to hand one back.
   while (writer_ && spare_buffers_.empty() && buffers_allocated_ >= static_cast<std::size_t>(options_.transfers) + 4 &&
          writer_->in_flight() > 0) {
+    ScopedNsTimer blocked(stats_.loop_fs_ns);
     absorb(writer_->wait_completed());
   }
   if (!spare_buffers_.empty()) {
@@ -129,6 +130,7 @@ bool TransferExecutor::flush(ObjectTransfer& transfer) {
                                      transfer.buffered, transfer.tag});
     transfer.buffer = IoBuffer{};
   } else {
+    ScopedNsTimer blocked(stats_.loop_fs_ns);
     Status status = transfer.file->write_at(transfer.buffer_offset, transfer.buffer.data(), transfer.buffered);
     if (!status.ok()) transfer.write_error = status.error();
   }
@@ -187,7 +189,10 @@ void TransferExecutor::start_object(ActiveItem& item, const ObjectRef& object) {
     request.length = item.item.length;
   }  // else: the whole object (no Range), which also serves empty objects
   transfer->buffer_offset = request.offset;
-  if (destination_ != nullptr && !open_destination(item, object, transfer)) return;
+  if (destination_ != nullptr) {
+    ScopedNsTimer blocked(stats_.loop_fs_ns);
+    if (!open_destination(item, object, transfer)) return;
+  }
 
   stats_.note_start(wall_clock_ns());
   ++stats_.requests;
@@ -253,6 +258,7 @@ RangeSink TransferExecutor::make_sink(ObjectTransfer* raw) {
     // aligned writes: all its bytes go through the buffer, written whole
     // until the object's last piece.)
     if (raw->buffered == 0 && size >= kDirectWriteBytes && !raw->direct) {
+      ScopedNsTimer blocked(stats_.loop_fs_ns);
       Status status = raw->file->write_at(offset, data, size);
       raw->buffer_offset = offset + size;
       if (!status.ok()) raw->write_error = status.error();
@@ -312,29 +318,29 @@ void TransferExecutor::finalize(ObjectTransfer& transfer) {
   --item.running;
 
   std::optional<Error> error = check_result(transfer);
-  if (transfer.file) {
-    Status closed = transfer.file->close();
-    if (!error && !closed.ok()) error = closed.error();
-    transfer.file.reset();
-    return_buffer(std::move(transfer.buffer));
-  }
   const bool writes_file = destination_ != nullptr;
-  if (!error && writes_file && !transfer.is_chunk) {
-    if (Status published = destination_->publish(transfer.paths, object.mtime_ns); !published.ok()) {
-      error = published.error();
+  {
+    ScopedNsTimer blocked(stats_.loop_fs_ns);  // close, mtime, rename, or unlink
+    if (transfer.file) {
+      Status closed = transfer.file->close();
+      if (!error && !closed.ok()) error = closed.error();
+      transfer.file.reset();
+      return_buffer(std::move(transfer.buffer));
     }
+    if (!error && writes_file && !transfer.is_chunk) {
+      if (Status published = destination_->publish(transfer.paths, object.mtime_ns); !published.ok()) {
+        error = published.error();
+      }
+    }
+    // A chunk's shared temporary file is rank 0's to remove.
+    if (error && writes_file && !transfer.is_chunk) destination_->discard(transfer.paths);
   }
   const std::uint64_t bytes = error ? 0 : transfer.result->value().bytes;
   // Only bytes that ended up in a good file count (--bench read counted them as they came).
   if (writes_file) stats_.bytes += bytes;
 
   if (error) {
-    // A chunk's shared temporary file is rank 0's to remove.
-    if (transfer.is_chunk) {
-      item.done.chunk_ok = false;
-    } else if (writes_file) {
-      destination_->discard(transfer.paths);
-    }
+    if (transfer.is_chunk) item.done.chunk_ok = false;
     fail_object(item, object, *error);
   } else if (transfer.is_chunk) {
     ++stats_.chunks;

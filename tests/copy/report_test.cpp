@@ -30,6 +30,7 @@ RankStats rank_stats(int rank, std::uint64_t bytes, std::int64_t start_s, std::i
     r.last_end_ns = kStart + end_s * kSecond;
   }
   r.request_time.add(std::chrono::milliseconds(20));
+  r.loop_fs_ns = (rank + 1) * kSecond / 2;
   return r;
 }
 
@@ -119,6 +120,12 @@ TEST_CASE("the summary states counts, bytes, rate and failures", "[report]") {
   CHECK_THAT(text, Catch::Contains("250.0 B/s aggregate over 2 ranks"));
   CHECK_THAT(text, Catch::Contains("requests  21  retries 1 (throttled 1)"));
   CHECK_THAT(text, Catch::Contains("FAILED    pre/bad key: GET pre/bad key: 403 AccessDenied"));
+  CHECK_THAT(text, !Catch::Contains("fs calls"));
+}
+
+TEST_CASE("with -v the summary says how long the event loops waited for the file system", "[report]") {
+  CHECK_THAT(format_summary(two_rank_summary(), true),
+             Catch::Contains("fs calls  1.5s on the event loops (most on one rank: 1.0s)"));
 }
 
 TEST_CASE("the JSON report parses and holds the same numbers as the summary", "[report]") {
@@ -126,8 +133,9 @@ TEST_CASE("the JSON report parses and holds the same numbers as the summary", "[
   const std::string fields = python_fields(
       json, "d[\"objects_copied\"], d[\"objects_failed\"], d[\"bytes_copied\"], d[\"ranks\"], d[\"requests\"], "
             "d[\"retries_by_class\"][\"throttled\"], d[\"failed\"][0][\"key\"], d[\"failed\"][0][\"class\"], "
-            "len(d[\"per_rank\"]), d[\"per_rank\"][1][\"bytes\"], d[\"seconds\"]");
-  CHECK(fields == "10 1 1000 2 21 1 pre/bad key auth 2 600 4\n");
+            "len(d[\"per_rank\"]), d[\"per_rank\"][1][\"bytes\"], d[\"seconds\"], "
+            "d[\"per_rank\"][1][\"loop_fs_seconds\"]");
+  CHECK(fields == "10 1 1000 2 21 1 pre/bad key auth 2 600 4 1\n");
 }
 
 TEST_CASE("the failed list is relative to the prefix and reads back as --files-from", "[report]") {

@@ -9,8 +9,9 @@
 
 namespace caios {
 
-/// The final summary, a few aligned lines of plain text. Pure.
-std::string format_summary(const RunSummary& summary);
+/// The final summary, a few aligned lines of plain text. Pure. `detailed`
+/// (-v) adds the time the event loops spent blocked in file-system calls.
+std::string format_summary(const RunSummary& summary, bool detailed = false);
 
 /// The --report JSON document. Pure.
 std::string format_report_json(const RunSummary& summary);

@@ -48,6 +48,9 @@ struct RankStats {
   std::int64_t first_start_ns = 0;  ///< wall clock of the first byte-moving work (0: none)
   std::int64_t last_end_ns = 0;
   std::int64_t busy_ns = 0;  ///< time with at least one transfer in flight
+  /// Time the event loop spent blocked in file-system calls (stat, mkdir,
+  /// open, buffered writes, close, mtime, rename): time no request moved.
+  std::int64_t loop_fs_ns = 0;
   LatencyHistogram time_to_first_byte;
   LatencyHistogram request_time;
 
@@ -78,6 +81,20 @@ struct RunSummary {
   double wall_seconds = 0;  ///< whole run at rank 0, listing included
   std::vector<RankStats> ranks;
   std::vector<ObjectFailure> failed;
+};
+
+/// Adds the time from its construction to its end to `total_ns`: wraps a
+/// file-system call made on the event loop (RankStats::loop_fs_ns).
+class ScopedNsTimer {
+ public:
+  explicit ScopedNsTimer(std::int64_t& total_ns) : total_ns_(total_ns), start_(std::chrono::steady_clock::now()) {}
+  ~ScopedNsTimer() { total_ns_ += std::chrono::nanoseconds(std::chrono::steady_clock::now() - start_).count(); }
+  ScopedNsTimer(const ScopedNsTimer&) = delete;
+  ScopedNsTimer& operator=(const ScopedNsTimer&) = delete;
+
+ private:
+  std::int64_t& total_ns_;
+  std::chrono::steady_clock::time_point start_;
 };
 
 /// Wall clock in ns since the Unix epoch (the one clock ranks can compare).
