@@ -201,7 +201,9 @@ void Coordinator::publish_chunked(std::uint64_t object_id, ChunkTracker::Finishe
     return;
   }
   if (destination_ != nullptr) {
-    if (Status published = destination_->publish(destination_->paths(object), object.mtime_ns); !published.ok()) {
+    const FilePaths paths = destination_->paths(object);
+    if (Status published = destination_->publish(paths, object.mtime_ns); !published.ok()) {
+      destination_->discard(paths);
       return record_failure(object.key, published.error());
     }
   }

@@ -49,7 +49,6 @@ Status Destination::make_directory(const std::string& relative_path) {
 Status Destination::publish(const FilePaths& paths, std::int64_t mtime_ns) {
   Status status = set_mtime(paths.temp_path, mtime_ns);
   if (status.ok()) status = rename_path(paths.temp_path, paths.final_path);
-  if (!status.ok()) discard(paths);
   return status;
 }
 

@@ -77,15 +77,6 @@ std::optional<ContentRange> parse_content_range(std::string_view value) {
   return range;
 }
 
-bool parse_content_range(std::string_view value, std::uint64_t& start, std::uint64_t& end, std::uint64_t& total) {
-  const std::optional<ContentRange> range = parse_content_range(value);
-  if (!range) return false;
-  start = range->start;
-  end = range->end;
-  total = range->total;
-  return true;
-}
-
 std::uint64_t attempt_start(const GetRequest& request, std::uint64_t delivered) { return request.offset + delivered; }
 
 std::optional<std::string> range_header(const GetRequest& request, std::uint64_t delivered) {

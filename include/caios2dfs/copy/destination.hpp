@@ -56,7 +56,7 @@ class Destination {
   Status make_directory(const std::string& relative_path);
 
   /// The temporary file is complete: give it `mtime_ns` and its final name.
-  /// On failure the temporary file is removed and the Error returned.
+  /// On failure the caller discards the temporary file, as after any failure.
   Status publish(const FilePaths& paths, std::int64_t mtime_ns);
 
   /// Remove the temporary file of an object that failed; a missing file is fine.

@@ -42,10 +42,6 @@ struct ContentRange {
 /// or inconsistent (START > END, END >= TOTAL).
 std::optional<ContentRange> parse_content_range(std::string_view value);
 
-/// The same, in the older out-parameter form; false when malformed.
-bool parse_content_range(std::string_view value, std::uint64_t& start, std::uint64_t& end,
-                         std::uint64_t& total);
-
 /// The first object byte the next attempt asks for: offset + delivered.
 std::uint64_t attempt_start(const GetRequest& request, std::uint64_t delivered);
 
