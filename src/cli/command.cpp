@@ -83,6 +83,7 @@ CopyJob make_copy_job(const CopyOptions& options, S3Location source, PathFilter 
   job.dry_run = options.dry_run;
   job.iterations = options.iterations;
   job.transfers = options.transfers;
+  job.file_threads = options.file_threads;
   job.multi_thread_cutoff = options.multi_thread_cutoff;
   job.chunk_size = options.chunk_size;
   job.buffer_size = options.buffer_size;

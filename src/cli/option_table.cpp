@@ -82,6 +82,12 @@ constexpr std::array kOptions{
                .set = [](FlagState& s, const FlagUse& use) {
                  s.options.transfers = value_or_fail(parse_whole_int(use.name, text(use), 1, 1024));
                }},
+    OptionSpec{.name = "--file-threads", .metavar = "N", .section = performance,
+               .help = "most threads per rank making file-system calls, 1 to 1024\n"
+                       "(default 2 x --transfers, 4 to 64; --io mpiio: none)",
+               .set = [](FlagState& s, const FlagUse& use) {
+                 s.options.file_threads = value_or_fail(parse_whole_int(use.name, text(use), 1, 1024));
+               }},
     OptionSpec{.name = "--multi-thread-cutoff", .metavar = "SIZE", .section = performance,
                .help = "split objects of this size or more into chunks (default 64M)",
                .set = [](FlagState& s, const FlagUse& use) {

@@ -67,14 +67,19 @@ std::string format_summary(const RunSummary& s, bool detailed) {
   out += fmt::format("  requests  {}  retries {} ({})\n", totals.requests, totals.retries,
                      kinds_text(sum_by_kind(s.ranks, &RankStats::retries_by_kind)));
   if (detailed) {
-    std::int64_t total_ns = 0, max_ns = 0;
+    std::int64_t total_ns = 0, max_ns = 0, thread_ns = 0;
+    int most_threads = 0;
     for (const RankStats& r : s.ranks) {
       total_ns += r.loop_fs_ns;
       max_ns = std::max(max_ns, r.loop_fs_ns);
+      thread_ns += r.fs_thread_ns;
+      most_threads = std::max(most_threads, static_cast<int>(r.fs_threads));
     }
-    out += fmt::format("  fs calls  {} on the event loops (most on one rank: {})\n",
+    out += fmt::format("  fs calls  {} blocking the event loops (most on one rank: {}); {} on file-call threads "
+                       "(up to {} per rank)\n",
                        format_duration(static_cast<double>(total_ns) / kNsPerSecond),
-                       format_duration(static_cast<double>(max_ns) / kNsPerSecond));
+                       format_duration(static_cast<double>(max_ns) / kNsPerSecond),
+                       format_duration(static_cast<double>(thread_ns) / kNsPerSecond), most_threads);
   }
   const auto errors = sum_by_kind(s.ranks, &RankStats::errors_by_kind);
   out += fmt::format("  errors    {}\n", kinds_text(errors));
@@ -165,6 +170,8 @@ void write_per_rank(JsonWriter& w, const RunSummary& s) {
     w.key("seconds"), w.value(seconds);
     w.key("busy_seconds"), w.value(static_cast<double>(r.busy_ns) / kNsPerSecond);
     w.key("loop_fs_seconds"), w.value(static_cast<double>(r.loop_fs_ns) / kNsPerSecond);
+    w.key("fs_thread_seconds"), w.value(static_cast<double>(r.fs_thread_ns) / kNsPerSecond);
+    w.key("fs_threads"), w.value(static_cast<std::int64_t>(r.fs_threads));
     w.key("bytes_per_second"), w.value(seconds > 0 ? static_cast<double>(r.bytes) / seconds : 0.0);
     w.key("retries"), w.value(r.retries);
     w.end_object();

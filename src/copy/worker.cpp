@@ -14,6 +14,7 @@ ExecutorOptions executor_options(const CopyJob& job) {
   options.bucket = job.source.bucket;
   options.buffer_bytes = job.buffer_size;
   options.transfers = job.transfers;
+  options.file_threads = job.file_threads;
   options.dry_run = job.dry_run;
   options.verbosity = job.verbosity;
   return options;
@@ -45,7 +46,7 @@ bool Worker::busy() const {
 
 void Worker::poll_io() {
   client_.engine().poll(std::chrono::milliseconds(busy() ? 1 : 0));
-  executor_.poll_writes();
+  executor_.poll_files();
 }
 
 bool Worker::step() {

@@ -68,6 +68,8 @@ class MpiioFile final : public WritableFile {
 class MpiioBackend final : public FileBackend {
  public:
   const char* name() const override { return "mpiio"; }
+  // MPI_THREAD_FUNNELED: only the thread that initialized MPI may call it.
+  bool thread_safe() const override { return false; }
 
   Result<std::unique_ptr<WritableFile>> open(const std::string& path, std::uint64_t size, OpenMode mode) override {
     (void)mode;  // both modes: create if missing, then set the exact size

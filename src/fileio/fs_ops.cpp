@@ -48,25 +48,39 @@ Result<std::optional<FileStat>> stat_path(const std::string& path) {
   return std::optional<FileStat>(result);
 }
 
+bool DirectoryMaker::known(const std::string& directory) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return known_.count(directory) != 0;
+}
+
+void DirectoryMaker::remember(const std::string& directory) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  // Bounded memory for trees with millions of directories.
+  if (known_.size() > 100'000) known_.clear();
+  known_.insert(directory);
+}
+
 Status DirectoryMaker::make(const std::string& directory) {
-  if (directory.empty() || known_.count(directory) != 0) return ok_status();
-  // Walk down from the top, creating what is missing.
-  std::size_t position = 0;
-  while (position != std::string::npos) {
-    position = directory.find('/', position + 1);
-    const std::string part = directory.substr(0, position);
-    if (part.empty() || known_.count(part) != 0) continue;
-    if (::mkdir(part.c_str(), 0755) != 0) {
-      if (errno != EEXIST) return errno_error("mkdir", part, errno);
-      // Something is there: fine if it is a directory (or a link to one).
-      struct stat st {};
-      if (::stat(part.c_str(), &st) != 0) return errno_error("stat", part, errno);
-      if (!S_ISDIR(st.st_mode)) return errno_error("mkdir", part, ENOTDIR);
+  if (directory.empty() || directory == "/" || known(directory)) return ok_status();
+  // Bottom up: where the parent exists (the usual case) this is one mkdir,
+  // which matters where each call is a network round trip.
+  if (::mkdir(directory.c_str(), 0755) != 0) {
+    // A parent is missing, or is not a directory (then the recursion
+    // names the one in the way).
+    if (errno == ENOENT || errno == ENOTDIR) {
+      const std::size_t slash = directory.find_last_of('/');
+      const std::string parent = slash == std::string::npos || slash == 0 ? std::string() : directory.substr(0, slash);
+      if (parent.empty()) return errno_error("mkdir", directory, ENOENT);
+      if (Status made = make(parent); !made.ok()) return made;
+      if (::mkdir(directory.c_str(), 0755) == 0) return remember(directory), ok_status();
     }
-    // Bounded memory for trees with millions of directories.
-    if (known_.size() > 100'000) known_.clear();
-    known_.insert(part);
+    if (errno != EEXIST) return errno_error("mkdir", directory, errno);
+    // Something is there: fine if it is a directory (or a link to one).
+    struct stat st {};
+    if (::stat(directory.c_str(), &st) != 0) return errno_error("stat", directory, errno);
+    if (!S_ISDIR(st.st_mode)) return errno_error("mkdir", directory, ENOTDIR);
   }
+  remember(directory);
   return ok_status();
 }
 

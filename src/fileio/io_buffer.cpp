@@ -44,4 +44,51 @@ void IoBuffer::release() noexcept {
   capacity_ = 0;
 }
 
+BufferPool::BufferPool(std::size_t buffer_bytes, std::size_t limit)
+    : buffer_bytes_(buffer_bytes), limit_(std::max<std::size_t>(limit, 1)) {}
+
+IoBuffer BufferPool::take() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  returned_.wait(lock, [this] { return out_ < limit_; });  // spares count as not out
+  ++out_;
+  peak_ = std::max(peak_, out_);
+  if (!spare_.empty()) {
+    IoBuffer buffer = std::move(spare_.back());
+    spare_.pop_back();
+    return buffer;
+  }
+  lock.unlock();
+  try {
+    return IoBuffer::allocate(buffer_bytes_);
+  } catch (...) {
+    lock.lock();
+    --out_;
+    throw;
+  }
+}
+
+IoBuffer BufferPool::try_take() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (out_ >= limit_) return IoBuffer{};
+  }
+  return take();  // the event loop is the only taker: still free
+}
+
+void BufferPool::give_back(IoBuffer buffer) {
+  if (!buffer) return;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    --out_;
+    spare_.push_back(std::move(buffer));
+  }
+  returned_.notify_one();
+}
+
+std::size_t BufferPool::peak() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return peak_;
+}
+
 }  // namespace caios
+

@@ -23,6 +23,7 @@ TEST_CASE("defaults: a plain copy", "[copy_options]") {
   CHECK_FALSE(o.connection.overrides.addressing);
   CHECK_FALSE(o.connection.overrides.ca_bundle);
   CHECK(o.transfers == 16);
+  CHECK(o.file_threads == -1);  // from --transfers
   CHECK(o.multi_thread_cutoff == 64 * MiB);
   CHECK(o.chunk_size == 64 * MiB);
   CHECK(o.buffer_size == 4 * MiB);
@@ -57,6 +58,7 @@ TEST_CASE("SOURCE forms", "[copy_options]") {
   CHECK(o.transfers == 4);
   // Options may follow the positionals, as with rclone.
   CHECK(parsed({"s3://bucket", "d", "--transfers=8"}).transfers == 8);
+  CHECK(parsed({"s3://bucket", "d", "--file-threads", "3"}).file_threads == 3);
 }
 
 TEST_CASE("repeated flags: the last value wins, as in rclone", "[copy_options]") {

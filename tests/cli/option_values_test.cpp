@@ -135,6 +135,7 @@ TEST_CASE("usage errors: bad values, one line that names the flag", "[copy_optio
       {{"--transfers=1025", "s3://bucket", "d"}, "--transfers needs a whole number from 1 to 1024, got '1025'"},
       {{"--transfers=-1", "s3://bucket", "d"}, "--transfers needs a whole number from 1 to 1024, got '-1'"},
       {{"--transfers", "+4", "s3://bucket", "d"}, "--transfers needs a whole number from 1 to 1024, got '+4'"},
+      {{"--file-threads", "0", "s3://bucket", "d"}, "--file-threads needs a whole number from 1 to 1024, got '0'"},
       {{"--transfers", "4.5", "s3://bucket", "d"}, "--transfers needs a whole number from 1 to 1024, got '4.5'"},
       {{"--transfers=", "s3://bucket", "d"}, "--transfers needs a whole number from 1 to 1024, got ''"},
       {{"--retries", "-1", "s3://bucket", "d"}, "--retries needs a whole number of at least 0, got '-1'"},

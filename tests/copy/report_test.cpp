@@ -31,6 +31,8 @@ RankStats rank_stats(int rank, std::uint64_t bytes, std::int64_t start_s, std::i
   }
   r.request_time.add(std::chrono::milliseconds(20));
   r.loop_fs_ns = (rank + 1) * kSecond / 2;
+  r.fs_thread_ns = (rank + 1) * kSecond * 2;
+  r.fs_threads = 3 + rank;
   return r;
 }
 
@@ -125,7 +127,8 @@ TEST_CASE("the summary states counts, bytes, rate and failures", "[report]") {
 
 TEST_CASE("with -v the summary says how long the event loops waited for the file system", "[report]") {
   CHECK_THAT(format_summary(two_rank_summary(), true),
-             Catch::Contains("fs calls  1.5s on the event loops (most on one rank: 1.0s)"));
+             Catch::Contains("fs calls  1.5s blocking the event loops (most on one rank: 1.0s); 6.0s on file-call "
+                             "threads (up to 4 per rank)"));
 }
 
 TEST_CASE("the JSON report parses and holds the same numbers as the summary", "[report]") {
@@ -134,8 +137,9 @@ TEST_CASE("the JSON report parses and holds the same numbers as the summary", "[
       json, "d[\"objects_copied\"], d[\"objects_failed\"], d[\"bytes_copied\"], d[\"ranks\"], d[\"requests\"], "
             "d[\"retries_by_class\"][\"throttled\"], d[\"failed\"][0][\"key\"], d[\"failed\"][0][\"class\"], "
             "len(d[\"per_rank\"]), d[\"per_rank\"][1][\"bytes\"], d[\"seconds\"], "
-            "d[\"per_rank\"][1][\"loop_fs_seconds\"]");
-  CHECK(fields == "10 1 1000 2 21 1 pre/bad key auth 2 600 4 1\n");
+            "d[\"per_rank\"][1][\"loop_fs_seconds\"], d[\"per_rank\"][1][\"fs_thread_seconds\"], "
+            "d[\"per_rank\"][1][\"fs_threads\"]");
+  CHECK(fields == "10 1 1000 2 21 1 pre/bad key auth 2 600 4 1 4 4\n");
 }
 
 TEST_CASE("the failed list is relative to the prefix and reads back as --files-from", "[report]") {

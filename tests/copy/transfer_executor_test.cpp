@@ -6,6 +6,8 @@
 
 #include <sys/stat.h>
 
+#include <fmt/format.h>
+
 #include "caios2dfs/copy/transfer_executor.hpp"
 #include "support/fake_s3_objects.hpp"
 #include "support/temp_dir.hpp"
@@ -77,7 +79,7 @@ struct Rig {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     while (done.size() < expected && std::chrono::steady_clock::now() < deadline) {
       engine.poll(std::chrono::milliseconds(5));
-      executor.poll_writes();
+      executor.poll_files();
     }
     REQUIRE(done.size() == expected);
     CHECK(executor.idle());
@@ -112,8 +114,70 @@ TEST_CASE("a batch lands byte for byte under its final names with the objects' m
   CHECK(rig.stats.bytes == big.size() + 1);
   CHECK(rig.stats.objects_copied == 3);
   CHECK(rig.stats.requests == 3);
-  // Every object's open, close, mtime and rename ran on this (the event loop's) thread.
+  // Every stat, mkdir, open, write, close, mtime and rename ran on the
+  // file-call threads: none blocked the event loop.
+  CHECK(rig.stats.loop_fs_ns == 0);
+  CHECK(rig.stats.fs_threads >= 1);
+  CHECK(rig.stats.fs_thread_ns > 0);
+}
+
+TEST_CASE("without file-call threads (MPI-IO) the same batch lands, its calls on the loop", "[executor]") {
+  TempDir dest;
+  Destination destination(dest.path(), SkipRule::size_and_mtime);
+  const std::string big = pattern(300 * 1024 + 17, 'B');
+  ExecutorOptions options;
+  options.file_threads = 0;
+  Rig rig({{"one", FakeObject{"x"}}, {"dir/big.bin", FakeObject{big}}}, &destination, options);
+  rig.run({batch({ref("one", 1), ref("dir/big.bin", big.size())})});
+  CHECK(read_file(dest / "dir/big.bin") == big);
+  CHECK(read_file(dest / "one") == "x");
+  CHECK(rig.stats.objects_copied == 2);
+  CHECK(rig.stats.fs_threads == 0);
   CHECK(rig.stats.loop_fs_ns > 0);
+}
+
+TEST_CASE("hundreds of objects through the pipeline land exactly, opened ahead of the requests", "[executor]") {
+  TempDir dest;
+  Destination destination(dest.path(), SkipRule::size_and_mtime);
+  std::map<std::string, FakeObject> objects;
+  std::vector<ObjectRef> refs;
+  for (int i = 0; i < 300; ++i) {
+    // 0 to about 200 KiB: none, one or several 64 KiB buffers per object.
+    const std::string key = fmt::format("d{}/obj{:03}", i % 7, i);
+    objects[key] = FakeObject{pattern(static_cast<std::size_t>(i) * 677 % (200 * 1024), static_cast<char>('a' + i % 20))};
+    refs.push_back(ref(key, objects[key].data.size()));
+  }
+  ExecutorOptions options;
+  options.transfers = 8;
+  options.file_threads = 3;
+  Rig rig(objects, &destination, options);
+  std::vector<WorkItem> items;
+  for (std::size_t first = 0; first < refs.size(); first += 50) {
+    items.push_back(batch({refs.begin() + first, refs.begin() + first + 50}));
+    items.back().id = first;
+  }
+  rig.run(std::move(items));
+  CHECK(rig.stats.objects_copied == 300);
+  CHECK(rig.stats.objects_failed == 0);
+  CHECK(rig.stats.fs_threads <= 3);
+  std::size_t wrong = 0;
+  for (const auto& [key, object] : objects) wrong += read_file(dest / key) != object.data;
+  CHECK(wrong == 0);
+  CHECK(list_tree(dest.path()).size() == 300 + 7);  // no temporary file left
+}
+
+TEST_CASE("a file in the way of a directory fails that object only", "[executor]") {
+  TempDir dest;
+  Destination destination(dest.path(), SkipRule::size_and_mtime);
+  write_file(dest / "blocked", "a file, not a directory");
+  Rig rig({{"blocked/a", FakeObject{"aa"}}, {"fine/b", FakeObject{"bb"}}}, &destination);
+  rig.run({batch({ref("blocked/a", 2), ref("fine/b", 2)})});
+  REQUIRE(rig.done.front().failures.size() == 1);
+  CHECK(rig.done.front().failures.front().key == "blocked/a");
+  CHECK_THAT(rig.done.front().failures.front().error, Catch::Contains("blocked"));
+  CHECK(read_file(dest / "fine/b") == "bb");
+  CHECK(rig.stats.objects_copied == 1);
+  CHECK(rig.server.requests().size() == 1);  // no GET for an object with nowhere to go
 }
 
 TEST_CASE("an up-to-date file is skipped without a request; a stale one is replaced", "[executor]") {
@@ -168,7 +232,7 @@ TEST_CASE("chunks fill the shared temporary file and leave publishing to rank 0"
   CHECK(rig.stats.bytes == data.size());
 }
 
-TEST_CASE("O_DIRECT files go through the writer threads and land exactly", "[executor]") {
+TEST_CASE("O_DIRECT files go through the file-call threads and land exactly", "[executor]") {
   TempDir dest;
   Destination destination(dest.path(), SkipRule::size_and_mtime);
   const std::string data = pattern((1 << 20) + 4097, 'k');

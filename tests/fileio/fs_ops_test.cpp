@@ -6,11 +6,13 @@
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "caios2dfs/fileio/fs_ops.hpp"
@@ -156,6 +158,27 @@ TEST_CASE("DirectoryMaker: makes nested directories, again and again", "[fs_ops]
   caios::DirectoryMaker fresh;
   CHECK(fresh.make(deep).ok());
   CHECK(fresh.make("").ok());
+}
+
+TEST_CASE("DirectoryMaker: threads sharing one make overlapping trees, all of it, no error", "[fs_ops][mkdir]") {
+  TempDir dir;
+  caios::DirectoryMaker maker;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      // Every thread makes every directory, in a different order.
+      for (int i = 0; i < 40; ++i) {
+        const int n = (i * 7 + t * 5) % 40;
+        if (!maker.make(dir / ("top/mid" + std::to_string(n % 4) + "/leaf" + std::to_string(n))).ok()) ++failures;
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  CHECK(failures.load() == 0);
+  for (int n = 0; n < 40; ++n) {
+    CHECK(std::filesystem::is_directory(dir / ("top/mid" + std::to_string(n % 4) + "/leaf" + std::to_string(n))));
+  }
 }
 
 TEST_CASE("DirectoryMaker: a symlink to a directory is a directory", "[fs_ops][mkdir]") {

@@ -42,6 +42,7 @@ struct CopyJob {
   int iterations = 1;  ///< read_bench passes
 
   int transfers = 16;                                ///< requests in flight per rank
+  int file_threads = -1;                             ///< most file-call threads per rank (-1: default)
   std::uint64_t multi_thread_cutoff = 64ull << 20;  ///< objects of this size or more are chunked
   std::uint64_t chunk_size = 64ull << 20;
   std::uint64_t buffer_size = 4ull << 20;  ///< per-transfer write buffer

@@ -51,6 +51,10 @@ struct RankStats {
   /// Time the event loop spent blocked in file-system calls (stat, mkdir,
   /// open, buffered writes, close, mtime, rename): time no request moved.
   std::int64_t loop_fs_ns = 0;
+  /// Time the file-call threads spent in the same calls, off the loop
+  /// (summed over threads), and how many threads the rank started.
+  std::int64_t fs_thread_ns = 0;
+  std::int32_t fs_threads = 0;
   LatencyHistogram time_to_first_byte;
   LatencyHistogram request_time;
 

@@ -1,33 +1,45 @@
 // Runs work items (batches of small objects, chunks of large ones) as ranged
-// GETs on the S3 client, streaming each body through a write buffer into its
+// GETs on the S3 client, streaming each body through write buffers into its
 // file via the file backend. The worker (worker.hpp) feeds it.
 //
-// Per object of a batch: the destination's skip check, mkdir -p, write to the
-// temporary name, verify the length, publish (mtime, rename). Per chunk:
-// write its range into the shared temporary file; rank 0's coordinator
-// publishes the file when every chunk is in.
+// An object moves through three stages:
+//   1. open, on a file-call thread (object_file.hpp): the skip check, mkdir -p
+//      and the temporary file (a chunk: the shared temporary file);
+//   2. GET, on the event loop: the body fills a write buffer; each full one
+//      is written on a file-call thread while the next fills;
+//   3. finish, on a file-call thread once the GET and its writes are done:
+//      the last write, close, mtime and rename (a chunk: close; rank 0's
+//      coordinator publishes the file when every chunk is in).
+// So the event loop makes no file-system call of its own: on a cluster file
+// system, where each is a network round trip, the requests keep flowing
+// while the threads wait (fileio/task_pool.hpp). Up to `transfers` objects
+// are opened ahead of the request slots, so a GET never waits for its file.
 //
 // Thread contract: the executor, its client and engine belong to one thread;
-// everything happens inside HttpEngine::poll() callbacks and pump().
-// Memory: at most `transfers` write buffers of `buffer_bytes` each, plus 4
-// while O_DIRECT writes are on the writer threads.
+// everything happens inside HttpEngine::poll() callbacks, pump() and
+// poll_files(). The file-call threads only run object_file.hpp's steps and
+// writes, on state no other thread touches meanwhile.
+// Memory: at most 2 x `transfers` + 4 write buffers of `buffer_bytes` each
+// (BufferPool): one per running GET, one per object finishing, and a few
+// for writes in flight. A GET only starts while fewer than 2 x `transfers`
+// objects are running or finishing.
 #pragma once
 
 #include <cstdint>
-#include <cstdlib>
+#include <deque>
 #include <functional>
 #include <list>
 #include <memory>
+#include <optional>
 #include <string>
-#include <unordered_map>
-#include <vector>
 
-#include "caios2dfs/fileio/async_writer.hpp"
 #include "caios2dfs/copy/destination.hpp"
 #include "caios2dfs/copy/stats.hpp"
-#include "caios2dfs/fileio/file_sink.hpp"
-#include "caios2dfs/s3/s3_client.hpp"
 #include "caios2dfs/copy/work_item.hpp"
+#include "caios2dfs/fileio/file_sink.hpp"
+#include "caios2dfs/fileio/io_buffer.hpp"
+#include "caios2dfs/fileio/task_pool.hpp"
+#include "caios2dfs/s3/s3_client.hpp"
 
 namespace caios {
 
@@ -35,9 +47,17 @@ struct ExecutorOptions {
   std::string bucket;
   std::size_t buffer_bytes = 4u << 20;
   int transfers = 16;
+  /// Most file-call threads; 0 runs the file calls on the event loop (for a
+  /// backend that is not thread_safe()). Negative: the default for `transfers`.
+  int file_threads = -1;
   bool dry_run = false;
   int verbosity = 0;
 };
+
+/// The default cap on file-call threads for `transfers` requests in flight:
+/// enough for every object in the pipeline to have a call outstanding at
+/// once (README, "file-call threads", has the measurement).
+int default_file_threads(int transfers);
 
 class TransferExecutor {
  public:
@@ -46,39 +66,40 @@ class TransferExecutor {
                    RankStats& stats, std::function<void(ItemDone&&)> on_item_done);
   ~TransferExecutor();
 
-  /// Take an item; its requests start as capacity allows.
+  /// Take an item; its objects start as capacity allows.
   void add(WorkItem item);
-  /// Start queued objects of active items while fewer than `transfers` run.
+  /// Start GETs for opened objects and open more, as capacity allows.
   void pump();
-  /// Room for more work: some request slot is free and no active item
-  /// still has objects waiting to start.
+  /// Room for more work: every object of the active items has started and
+  /// fewer than `transfers` are waiting to be opened or for a request slot.
   bool wants_work() const;
   /// Requests running now.
   int running() const { return running_; }
   bool idle() const { return active_.empty(); }
-  /// Finish transfers whose last writes completed on the writer threads.
-  /// Call from the event loop (never from inside a curl callback).
-  void poll_writes();
+  /// Run what the file-call threads finished; updates the rank's stats
+  /// (threads used, time in file calls). Call from the event loop, never
+  /// from inside a curl callback.
+  void poll_files();
 
  private:
   struct ActiveItem;
   struct ObjectTransfer;
+  using TransferPtr = std::shared_ptr<ObjectTransfer>;
 
+  bool start_ready_gets();
+  bool open_more_objects();
   void start_object(ActiveItem& item, const ObjectRef& object);
-  /// Skip check, dry run, directory and temporary file for one object;
-  /// false when there is nothing to fetch (skipped, dry run or failed).
-  bool open_destination(ActiveItem& item, const ObjectRef& object, const std::shared_ptr<ObjectTransfer>& transfer);
+  void on_opened(const TransferPtr& transfer);
+  void start_get(const TransferPtr& transfer);
   RangeSink make_sink(ObjectTransfer* transfer);
+  void submit_write(const TransferPtr& transfer);
+  void on_get_done(const TransferPtr& transfer, Result<GetResult> result);
   std::optional<Error> check_result(const ObjectTransfer& transfer) const;
-  void on_get_done(const std::shared_ptr<ObjectTransfer>& transfer, Result<GetResult> result);
-  void finalize(ObjectTransfer& transfer);
-  bool flush(ObjectTransfer& transfer);
-  void absorb(std::vector<AsyncWriter::Done> done);
-  void object_done(ActiveItem& item);
+  void submit_finish(const TransferPtr& transfer);
+  void complete(ObjectTransfer& transfer);
   void fail_object(ActiveItem& item, const ObjectRef& object, const Error& error);
+  void object_ended(ActiveItem& item);
   void maybe_finish_item(ActiveItem& item);
-  IoBuffer take_buffer();
-  void return_buffer(IoBuffer buffer);
   void note_running_change(int delta);
 
   S3Client& client_;
@@ -87,18 +108,16 @@ class TransferExecutor {
   ExecutorOptions options_;
   RankStats& stats_;
   std::function<void(ItemDone&&)> on_item_done_;
+  BufferPool buffers_;
   std::list<std::unique_ptr<ActiveItem>> active_;
-  std::vector<IoBuffer> spare_buffers_;
-  int running_ = 0;
+  std::deque<TransferPtr> opened_;  ///< file ready, waiting for a request slot
+  int opening_ = 0;                 ///< objects in stage 1
+  int running_ = 0;                 ///< GETs in flight (stage 2)
+  int finishing_ = 0;               ///< GET done, writes or stage 3 pending
   std::int64_t busy_since_ns_ = 0;
-  std::size_t buffers_allocated_ = 0;
-  std::uint64_t next_tag_ = 0;
-  /// Transfers with writes on the writer threads, by tag (O_DIRECT files only).
-  std::unordered_map<std::uint64_t, std::shared_ptr<ObjectTransfer>> writing_;
-  std::vector<std::shared_ptr<ObjectTransfer>> ready_;  ///< all writes done: finalize in poll_writes()
-  /// Started with the first O_DIRECT file. Declared last, destroyed first: it
-  /// finishes its queued writes while the files they target are still open.
-  std::unique_ptr<AsyncWriter> writer_;
+  /// Declared last, destroyed first: it runs the work still queued while the
+  /// items, files and buffers that work refers to are still alive.
+  TaskPool files_;
 };
 
 }  // namespace caios

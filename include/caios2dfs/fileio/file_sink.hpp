@@ -4,11 +4,11 @@
 // rename, mtime, directories) is the same for all backends and lives in
 // fs_ops.hpp.
 //
-// Thread contract: a WritableFile is used by one thread, except that
-// write_at() of a file whose alignment() > 1 (O_DIRECT) may run on several
-// threads at once for disjoint ranges; close() comes after every write has
-// returned. Several ranks (and several WritableFiles) may write disjoint
-// ranges of the same file.
+// Thread contract: with a thread_safe() backend, write_at() of one file may
+// run on several threads at once for disjoint ranges, and a file may be
+// opened, written and closed on different threads, one after another;
+// close() comes after every write has returned. Several ranks (and several
+// WritableFiles) may write disjoint ranges of the same file.
 #pragma once
 
 #include <cstdint>
@@ -46,6 +46,10 @@ class FileBackend {
  public:
   virtual ~FileBackend() = default;
   virtual const char* name() const = 0;
+  /// Whether open() and the files' calls may run on threads other than the
+  /// one that created the backend (then concurrently, for different files
+  /// or disjoint ranges of one file).
+  virtual bool thread_safe() const { return true; }
   /// Open `path` for writing an object of `size` bytes.
   virtual Result<std::unique_ptr<WritableFile>> open(const std::string& path, std::uint64_t size, OpenMode mode) = 0;
 };

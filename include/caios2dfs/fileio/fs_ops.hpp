@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,13 +28,20 @@ struct FileStat {
 /// lstat; nullopt when nothing is there (ENOENT/ENOTDIR), Error otherwise.
 Result<std::optional<FileStat>> stat_path(const std::string& path);
 
-/// mkdir -p. Remembers directories it made or saw, so a million files in
-/// one directory cost one mkdir, not a million.
+/// mkdir -p. Remembers directories it made or saw, for the whole job, so a
+/// million files in one directory cost one mkdir, not a million.
+/// Thread-safe: the file-call threads share one. The lock covers the memory
+/// only, never a system call; two threads (or ranks) that make the same new
+/// directory at once both succeed (EEXIST on a directory is success).
 class DirectoryMaker {
  public:
   Status make(const std::string& directory);
 
  private:
+  bool known(const std::string& directory) const;
+  void remember(const std::string& directory);
+
+  mutable std::mutex mutex_;
   std::unordered_set<std::string> known_;
 };
 

@@ -8,7 +8,10 @@
 // against 351 in 4 KiB faults).
 #pragma once
 
+#include <condition_variable>
 #include <cstddef>
+#include <mutex>
+#include <vector>
 
 namespace caios {
 
@@ -35,6 +38,32 @@ class IoBuffer {
 
   char* data_ = nullptr;
   std::size_t capacity_ = 0;
+};
+
+/// The write buffers of one rank: at most `limit` buffers of `buffer_bytes`
+/// exist at once, which is the rank's memory bound for file data. take()
+/// waits for a give_back() when all are out; spares are kept for reuse.
+/// Thread contract: any thread; buffers are taken on the event loop and
+/// given back by the file-call thread that wrote them.
+class BufferPool {
+ public:
+  BufferPool(std::size_t buffer_bytes, std::size_t limit);
+  IoBuffer take();
+  /// A buffer if one is free now, else an empty IoBuffer.
+  IoBuffer try_take();
+  void give_back(IoBuffer buffer);
+  std::size_t buffer_bytes() const { return buffer_bytes_; }
+  /// The most buffers that were out at once.
+  std::size_t peak() const;
+
+ private:
+  const std::size_t buffer_bytes_;
+  const std::size_t limit_;
+  mutable std::mutex mutex_;
+  std::condition_variable returned_;
+  std::vector<IoBuffer> spare_;
+  std::size_t out_ = 0;
+  std::size_t peak_ = 0;
 };
 
 }  // namespace caios

@@ -1,0 +1,109 @@
+#include "caios2dfs/fileio/task_pool.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+namespace caios {
+
+namespace {
+
+std::int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+TaskPool::TaskPool(std::function<void()> wake, int max_threads)
+    : wake_(std::move(wake)), max_threads_(std::max(0, max_threads)) {}
+
+TaskPool::~TaskPool() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  work_ready_.notify_all();
+  for (std::thread& thread : threads_) thread.join();
+}
+
+void TaskPool::submit(Work work, Completion done) {
+  ++in_flight_;
+  if (max_threads_ == 0) {
+    const std::int64_t start = now_ns();
+    work();
+    std::lock_guard<std::mutex> lock(mutex_);
+    work_ns_ += now_ns() - start;
+    finished_.push_back(std::move(done));
+    return;
+  }
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    queue_.push_back(Task{std::move(work), std::move(done)});
+    grow_locked();
+  }
+  work_ready_.notify_one();
+}
+
+void TaskPool::grow_locked() {
+  // Queued work beyond the idle threads would wait: add a thread for it.
+  if (queue_.size() > static_cast<std::size_t>(idle_) && static_cast<int>(threads_.size()) < max_threads_) {
+    threads_.emplace_back([this] { run(); });
+  }
+}
+
+std::size_t TaskPool::run_completions() {
+  std::vector<Completion> finished;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    finished.swap(finished_);
+  }
+  in_flight_ -= finished.size();
+  for (Completion& done : finished) done();
+  return finished.size();
+}
+
+std::size_t TaskPool::wait_and_run_completions() {
+  if (in_flight_ == 0) return 0;
+  {
+    std::unique_lock<std::mutex> lock(mutex_);
+    done_ready_.wait(lock, [this] { return !finished_.empty(); });
+  }
+  return run_completions();
+}
+
+int TaskPool::threads() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return static_cast<int>(threads_.size());
+}
+
+std::int64_t TaskPool::work_ns() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return work_ns_;
+}
+
+void TaskPool::run() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  for (;;) {
+    ++idle_;
+    work_ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+    --idle_;
+    if (queue_.empty()) return;  // stopping, and nothing left to run
+    Task task = std::move(queue_.front());
+    queue_.pop_front();
+    lock.unlock();
+    const std::int64_t start = now_ns();
+    task.work();
+    const std::int64_t took = now_ns() - start;
+    lock.lock();
+    work_ns_ += took;
+    if (!stopping_) finished_.push_back(std::move(task.done));
+    done_ready_.notify_one();
+    if (wake_) {
+      lock.unlock();
+      wake_();
+      lock.lock();
+    }
+  }
+}
+
+}  // namespace caios
