@@ -4,13 +4,15 @@
 // round trip for each create, open, rename, setattr, unlink, mkdir, getattr
 // and release. Data (read, write) passes through without delay.
 //
-//   slowfs --backing=DIR --delay-us=N MOUNTPOINT [FUSE options, e.g. -f]
+//   slowfs --backing=DIR --delay-us=N [--refuse-direct] MOUNTPOINT [FUSE options, e.g. -f]
 //
 // Calls run on libfuse's thread pool, so concurrent calls wait concurrently,
 // as concurrent RPCs to a DFS do. The kernel caches nothing (entry, negative
 // and attribute timeouts 0): every lookup reaches us and pays the delay, the
 // worst case of a DFS client (NFS with `noac`). O_DIRECT is accepted and not
-// passed to the backing file (the kernel hands us unaligned buffers).
+// passed to the backing file (the kernel hands us unaligned buffers), or,
+// with --refuse-direct, refused with EINVAL at open, as by DFS clients that
+// have no direct I/O.
 // Started and stopped by scripts/slowfs; used only by tests and benchmarks.
 #define FUSE_USE_VERSION 35
 #include <fuse3/fuse.h>
@@ -35,6 +37,7 @@ namespace {
 struct Settings {
   char* backing = nullptr;
   long delay_us = 1000;
+  int refuse_direct = 0;
 };
 Settings settings;
 
@@ -96,6 +99,7 @@ int fs_utimens(const char* path, const struct timespec times[2], fuse_file_info*
 }
 
 int open_backing(const char* path, int flags, mode_t mode, fuse_file_info* fi) {
+  if (settings.refuse_direct != 0 && (flags & O_DIRECT) != 0) return -EINVAL;
   const int fd = ::open(real(path).c_str(), (flags & ~O_DIRECT) | O_CLOEXEC, mode);
   if (fd < 0) return -errno;
   fi->fh = static_cast<std::uint64_t>(fd);
@@ -171,6 +175,7 @@ void fs_destroy(void*) {
 const fuse_opt kOptions[] = {
     {"--backing=%s", offsetof(Settings, backing), 0},
     {"--delay-us=%ld", offsetof(Settings, delay_us), 0},
+    {"--refuse-direct", offsetof(Settings, refuse_direct), 1},
     FUSE_OPT_END,
 };
 
@@ -180,7 +185,7 @@ int main(int argc, char** argv) {
   fuse_args args = FUSE_ARGS_INIT(argc, argv);
   if (fuse_opt_parse(&args, &settings, kOptions, nullptr) != 0) return 2;
   if (settings.backing == nullptr || settings.delay_us < 0) {
-    std::fprintf(stderr, "usage: slowfs --backing=DIR [--delay-us=N] MOUNTPOINT [FUSE options]\n");
+    std::fprintf(stderr, "usage: slowfs --backing=DIR [--delay-us=N] [--refuse-direct] MOUNTPOINT [FUSE options]\n");
     return 2;
   }
   char* backing = ::realpath(settings.backing, nullptr);
