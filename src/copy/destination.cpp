@@ -1,5 +1,6 @@
 #include "caios2dfs/copy/destination.hpp"
 
+#include <cerrno>
 #include <cstdlib>
 
 #include "caios2dfs/copy/key_path.hpp"
@@ -11,6 +12,21 @@ namespace {
 // rclone's default --modify-window for S3 is 1 ns, but many file systems keep
 // only seconds; 1 s is safe.
 constexpr std::int64_t kModifyWindowNs = 1'000'000'000;
+
+/// Staging directories: enough that creates and unlinks in them (each under
+/// that directory's lock) never queue behind each other for long.
+constexpr std::uint64_t kStagingFanout = 16;
+
+std::string_view file_name(std::string_view relative_path) {
+  const auto slash = relative_path.rfind('/');
+  return slash == std::string_view::npos ? relative_path : relative_path.substr(slash + 1);
+}
+
+/// errno of a link(2) that says "this file system has no hard links here".
+bool no_hard_links(int error_number) {
+  return error_number == EPERM || error_number == EOPNOTSUPP || error_number == ENOSYS ||
+         error_number == EXDEV || error_number == EMLINK;
+}
 
 }  // namespace
 
@@ -25,14 +41,26 @@ FilePaths file_paths(const std::string& dest_root, const ObjectRef& object) {
   FilePaths paths;
   paths.final_path = join_path(dest_root, object.relative_path);
   paths.directory = join_path(dest_root, parent_directory(object.relative_path));
-  const std::string_view relative(object.relative_path);
-  const auto slash = relative.rfind('/');
-  const std::string_view name = slash == std::string_view::npos ? relative : relative.substr(slash + 1);
-  paths.temp_path = join_path(paths.directory, temp_name_for(name, object.key));
+  paths.temp_directory = paths.directory;
+  paths.temp_path = join_path(paths.directory, temp_name_for(file_name(object.relative_path), object.key));
   return paths;
 }
 
-Destination::Destination(std::string root, SkipRule rule) : root_(std::move(root)), rule_(rule) {}
+FilePaths staged_file_paths(const std::string& dest_root, const ObjectRef& object) {
+  static constexpr char kHexDigits[] = "0123456789abcdef";
+  FilePaths paths = file_paths(dest_root, object);
+  const std::string bucket(1, kHexDigits[fnv1a_64(object.key) % kStagingFanout]);
+  paths.temp_directory = join_path(join_path(dest_root, kStagingDirectory), bucket);
+  paths.temp_path = join_path(paths.temp_directory, temp_name_for(file_name(object.relative_path), object.key));
+  return paths;
+}
+
+Destination::Destination(std::string root, SkipRule rule, bool stage)
+    : root_(std::move(root)), rule_(rule), stage_(stage) {}
+
+FilePaths Destination::whole_file_paths(const ObjectRef& object) const {
+  return staging() ? staged_file_paths(root_, object) : file_paths(root_, object);
+}
 
 Result<bool> Destination::is_current(const FilePaths& paths, const ObjectRef& object) const {
   Result<std::optional<FileStat>> existing = stat_path(paths.final_path);
@@ -40,18 +68,42 @@ Result<bool> Destination::is_current(const FilePaths& paths, const ObjectRef& ob
   return existing.value().has_value() && destination_is_current(**existing, object, rule_);
 }
 
-Status Destination::prepare(const FilePaths& paths) { return directories_.make(paths.directory); }
+Status Destination::prepare(const FilePaths& paths) {
+  Status made = directories_.make(paths.directory);
+  if (made.ok() && paths.staged()) made = directories_.make(paths.temp_directory);
+  return made;
+}
 
 Status Destination::make_directory(const std::string& relative_path) {
   return directories_.make(join_path(root_, relative_path));
 }
 
 Status Destination::publish(const FilePaths& paths, std::int64_t mtime_ns) {
-  Status status = set_mtime(paths.temp_path, mtime_ns);
-  if (status.ok()) status = rename_path(paths.temp_path, paths.final_path);
-  return status;
+  if (Status status = set_mtime(paths.temp_path, mtime_ns); !status.ok()) return status;
+  if (paths.staged()) return publish_staged(paths);
+  return rename_path(paths.temp_path, paths.final_path);
+}
+
+Status Destination::publish_staged(const FilePaths& paths) {
+  Status linked = link_path(paths.temp_path, paths.final_path);
+  if (linked.ok()) {
+    // The file is in place. A staging name that stays (the unlink failed)
+    // goes with the staging directory at the end of the job.
+    (void)remove_file(paths.temp_path);
+    return linked;
+  }
+  const int error_number = linked.error().sys_errno;
+  if (no_hard_links(error_number)) {
+    stage_.store(false, std::memory_order_relaxed);  // later files: beside their final names
+  } else if (error_number != EEXIST) {
+    return linked;
+  }
+  // An older file is there (EEXIST), or no link: rename replaces atomically.
+  return rename_path(paths.temp_path, paths.final_path);
 }
 
 void Destination::discard(const FilePaths& paths) { (void)remove_file(paths.temp_path); }
+
+Status Destination::remove_staging() { return remove_tree(join_path(root_, kStagingDirectory)); }
 
 }  // namespace caios

@@ -75,6 +75,10 @@ Result<MappedKey> map_key_to_path(std::string_view key, std::string_view prefix)
     relative.remove_suffix(1);
   }
 
+  if (relative.substr(0, relative.find('/')) == kStagingDirectory) {
+    return refuse(key, "its top directory " + std::string(kStagingDirectory) +
+                           " is caios2dfs's staging area in DEST, emptied at the end of every run");
+  }
   // Every component is checked, so no sequence of them can climb above DEST.
   std::size_t start = 0;
   while (true) {

@@ -100,6 +100,13 @@ int run_copy(Comm& comm, S3Client& client, FileBackend& backend, const CopyJob& 
 
   add_client_retries(stats, client.stats());
   std::vector<RankStats> ranks = gather_rank_stats(comm, stats);
+  // Every rank is past its last file call: the staging directory is empty
+  // but for what an interrupted earlier run left.
+  if (coordinator && dest != nullptr && !job.dry_run) {
+    if (Status removed = dest->remove_staging(); !removed.ok()) {
+      fmt::print(stderr, "caios2dfs-mpi: warning: {}\n", removed.error().to_string());
+    }
+  }
   int status = 0;
   if (coordinator) status = coordinator->finish(std::move(ranks), std::chrono::duration<double>(Clock::now() - started).count());
   return comm.broadcast_int(status, 0);

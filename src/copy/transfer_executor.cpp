@@ -148,7 +148,7 @@ void TransferExecutor::start_object(ActiveItem& item, const ObjectRef& object) {
     opened_.push_back(std::move(transfer));
     return;
   }
-  transfer->paths = destination_->paths(object);
+  transfer->paths = transfer->is_chunk ? destination_->paths(object) : destination_->whole_file_paths(object);
   ++opening_;
   ObjectTransfer* raw = transfer.get();
   files_.submit(

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <cerrno>
+#include <filesystem>
 #include <cstring>
 
 namespace caios {
@@ -95,6 +96,18 @@ Status set_mtime(const std::string& path, std::int64_t mtime_ns) {
 
 Status rename_path(const std::string& from, const std::string& to) {
   if (::rename(from.c_str(), to.c_str()) != 0) return errno_error("rename", to, errno);
+  return ok_status();
+}
+
+Status link_path(const std::string& from, const std::string& to) {
+  if (::link(from.c_str(), to.c_str()) != 0) return errno_error("link", to, errno);
+  return ok_status();
+}
+
+Status remove_tree(const std::string& path) {
+  std::error_code error;
+  std::filesystem::remove_all(path, error);
+  if (error) return errno_error("remove", path, error.value());
   return ok_status();
 }
 

@@ -4,6 +4,9 @@
 
 #include <sys/stat.h>
 
+#include <filesystem>
+#include <set>
+
 #include "caios2dfs/copy/destination.hpp"
 #include "caios2dfs/copy/key_path.hpp"
 #include "support/temp_dir.hpp"
@@ -56,6 +59,59 @@ TEST_CASE("file paths: final, temporary in the same directory, and the directory
   CHECK(top.directory == "/dest");
   // Different keys never share a temporary file.
   CHECK(file_paths("/d", object("x/1", "1", 1, 0)).temp_path != file_paths("/d", object("y/1", "1", 1, 0)).temp_path);
+}
+
+TEST_CASE("staged paths: the temporary file in one of 16 staging directories, by key", "[destination]") {
+  const ObjectRef o = object("pre/a/b.bin", "a/b.bin", 1, 0);
+  const FilePaths staged = staged_file_paths("/dest", o);
+  const FilePaths beside = file_paths("/dest", o);
+  CHECK(staged.final_path == beside.final_path);
+  CHECK(staged.directory == "/dest/a");
+  CHECK(staged.staged());
+  CHECK_FALSE(beside.staged());
+  CHECK(staged.temp_directory.rfind("/dest/.caios2dfs-staging/", 0) == 0);
+  CHECK(staged.temp_directory.size() == std::string("/dest/.caios2dfs-staging/").size() + 1);
+  CHECK(staged.temp_path == staged.temp_directory + "/" + temp_name_for("b.bin", "pre/a/b.bin"));
+  std::set<std::string> directories;
+  for (int i = 0; i < 200; ++i) {
+    directories.insert(staged_file_paths("/dest", object("k" + std::to_string(i), "f", 1, 0)).temp_directory);
+  }
+  CHECK(directories.size() == 16);
+  // Without staging, or after the file system refused a link, beside it.
+  Destination plain("/dest", SkipRule::size_and_mtime, false);
+  CHECK_FALSE(plain.whole_file_paths(o).staged());
+  CHECK(Destination("/dest", SkipRule::size_and_mtime).whole_file_paths(o).staged());
+}
+
+TEST_CASE("a staged file is linked into place with its mtime; an older file is replaced", "[destination]") {
+  TempDir dest;
+  Destination destination(dest.path(), SkipRule::size_and_mtime);
+  const ObjectRef o = object("a/f.txt", "a/f.txt", 5, 1'700'000'000 * kSecond);
+  const FilePaths paths = destination.whole_file_paths(o);
+  REQUIRE(paths.staged());
+  REQUIRE(destination.prepare(paths).ok());
+  SECTION("new") {
+    caios::testing::write_file(paths.temp_path, "hello");
+    REQUIRE(destination.publish(paths, o.mtime_ns).ok());
+  }
+  SECTION("over an older version, which was never missing") {
+    caios::testing::write_file(dest / "a/f.txt", "old!");
+    caios::testing::write_file(paths.temp_path, "hello");
+    REQUIRE(destination.publish(paths, o.mtime_ns).ok());
+  }
+  CHECK(caios::testing::read_file(dest / "a/f.txt") == "hello");
+  struct stat st {};
+  REQUIRE(::stat((dest / "a/f.txt").c_str(), &st) == 0);
+  CHECK(st.st_mtim.tv_sec == 1'700'000'000);
+  CHECK(st.st_nlink == 1);  // the staging name is gone
+  CHECK_FALSE(std::filesystem::exists(paths.temp_path));
+  CHECK(destination.staging());
+  // The end of the job: the staging directory goes, with a leftover of an
+  // interrupted run.
+  caios::testing::write_file(paths.temp_directory + "/.caios2dfs-0123456789abcdef.part", "left");
+  REQUIRE(destination.remove_staging().ok());
+  CHECK(caios::testing::list_tree(dest.path()) == std::vector<std::string>{"a", "a/f.txt"});
+  CHECK(destination.remove_staging().ok());  // nothing there: fine
 }
 
 TEST_CASE("a published file has its final name and mtime, and no temporary is left", "[destination]") {

@@ -132,6 +132,10 @@ TEST_CASE("a key shaped like our temporary files is refused", "[key_path]") {
   CHECK_FALSE(map_key_to_path("a/" + temp, "").ok());
   CHECK_FALSE(map_key_to_path(temp + "/x", "").ok());
   CHECK(mapped_path("a/" + temp + "x") == "a/" + temp + "x");
+  // Nor may a key land in the staging directory, at the top of DEST only.
+  CHECK_FALSE(map_key_to_path(".caios2dfs-staging/x", "").ok());
+  CHECK_FALSE(map_key_to_path("pre/.caios2dfs-staging", "pre").ok());
+  CHECK(mapped_path("a/.caios2dfs-staging/x") == "a/.caios2dfs-staging/x");
 }
 
 TEST_CASE("no accepted key escapes DEST (random keys)", "[key_path]") {

@@ -7,8 +7,11 @@
 #       metadata calls ran on the file-call threads, not on the event loops
 #       (per-rank loop_fs_seconds against fs_thread_seconds in the report);
 #   (b) a rerun skips every object;
-#   (c) on a mount that refuses O_DIRECT, --direct-io always still lands every
-#       byte (buffered writes instead).
+#   (c) on a mount that refuses O_DIRECT and has no hard links, --direct-io
+#       always still lands every byte (buffered writes instead, and files
+#       renamed into place instead of linked from the staging directory).
+# Each tree is compared with diff -r, so a staging directory or temporary
+# file left behind fails the test.
 #   tests/copy/slowfs_copy_test.sh BUILD_DIR
 # Exit 0 passed, 1 failed, 77 skipped (no /dev/fuse or not root).
 set -uo pipefail
@@ -99,9 +102,12 @@ copy "$WORK/slow/dest" "$WORK/b.json"
 same_tree "$WORK/slow/dest"
 say "(b) rerun skipped all $nfiles"
 
-# (c) no O_DIRECT on this mount.
-"$REPO/scripts/slowfs" mount --backing "$WORK/nodirect-backing" --delay-us 0 --refuse-direct "$WORK/nodirect" \
-  || fail "mount slowfs --refuse-direct"
+# (c) no O_DIRECT and no hard links on this mount.
+"$REPO/scripts/slowfs" mount --backing "$WORK/nodirect-backing" --delay-us 0 --refuse-direct --no-links \
+  "$WORK/nodirect" || fail "mount slowfs --refuse-direct --no-links"
+touch "$WORK/nodirect/probe"
+! ln "$WORK/nodirect/probe" "$WORK/nodirect/probe2" 2>/dev/null || fail "(c) the mount made a hard link"
+rm -f "$WORK/nodirect/probe"
 python3 -c "
 import os, sys
 try:
@@ -111,4 +117,4 @@ except OSError as e:
 sys.exit(1)" "$WORK/nodirect/probe" || fail "(c) the mount accepted O_DIRECT"
 copy "$WORK/nodirect/dest" "$WORK/c.json" --direct-io=always
 same_tree "$WORK/nodirect/dest"
-say "(c) --direct-io=always on a mount without O_DIRECT: every byte landed"
+say "(c) --direct-io=always on a mount without O_DIRECT or hard links: every byte landed"

@@ -49,6 +49,7 @@ WorkItem chunk(const ObjectRef& object, std::uint64_t offset, std::uint64_t leng
 }
 
 struct Rig {
+  Destination* destination;
   FakeHttpServer server;
   HttpEngine engine{HttpEngineOptions{4, 2000, 10, 512 * 1024, {}, false}};
   S3Client client;
@@ -57,12 +58,13 @@ struct Rig {
   std::vector<ItemDone> done;
   TransferExecutor executor;
 
-  Rig(std::map<std::string, FakeObject> objects, Destination* destination, ExecutorOptions options = {},
+  Rig(std::map<std::string, FakeObject> objects, Destination* destination_, ExecutorOptions options = {},
       std::uint64_t direct_io_min_size = kNoDirectIo)
-      : server(FakeS3Objects("bucket", std::move(objects))),
+      : destination(destination_),
+        server(FakeS3Objects("bucket", std::move(objects))),
         client(fake_store_client(engine, server, 1)),
         backend(make_posix_backend(direct_io_min_size)),
-        executor(client, *backend, destination, with_bucket(options), stats,
+        executor(client, *backend, destination_, with_bucket(options), stats,
                  [this](ItemDone&& item) { done.push_back(std::move(item)); }) {}
 
   static ExecutorOptions with_bucket(ExecutorOptions options) {
@@ -83,6 +85,15 @@ struct Rig {
     }
     REQUIRE(done.size() == expected);
     CHECK(executor.idle());
+    if (destination != nullptr) {
+      // Staged files were linked into place and unlinked: nothing is left
+      // for the end of the job to remove.
+      const std::string staging = destination->root() + "/.caios2dfs-staging";
+      if (std::filesystem::exists(staging)) {
+        for (const std::string& entry : list_tree(staging)) CHECK(std::filesystem::is_directory(staging + "/" + entry));
+      }
+      REQUIRE(destination->remove_staging().ok());
+    }
   }
 };
 

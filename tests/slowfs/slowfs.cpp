@@ -4,7 +4,7 @@
 // round trip for each create, open, rename, setattr, unlink, mkdir, getattr
 // and release. Data (read, write) passes through without delay.
 //
-//   slowfs --backing=DIR --delay-us=N [--refuse-direct] MOUNTPOINT [FUSE options, e.g. -f]
+//   slowfs --backing=DIR --delay-us=N [--refuse-direct] [--no-links] MOUNTPOINT [FUSE options, e.g. -f]
 //
 // Calls run on libfuse's thread pool, so concurrent calls wait concurrently,
 // as concurrent RPCs to a DFS do. The kernel caches nothing (entry, negative
@@ -12,7 +12,8 @@
 // worst case of a DFS client (NFS with `noac`). O_DIRECT is accepted and not
 // passed to the backing file (the kernel hands us unaligned buffers), or,
 // with --refuse-direct, refused with EINVAL at open, as by DFS clients that
-// have no direct I/O.
+// have no direct I/O. Hard links pass through (a metadata call), or, with
+// --no-links, fail with EPERM, as on file systems without them.
 // Started and stopped by scripts/slowfs; used only by tests and benchmarks.
 #define FUSE_USE_VERSION 35
 #include <fuse3/fuse.h>
@@ -38,6 +39,7 @@ struct Settings {
   char* backing = nullptr;
   long delay_us = 1000;
   int refuse_direct = 0;
+  int no_links = 0;
 };
 Settings settings;
 
@@ -80,6 +82,11 @@ int fs_rename(const char* from, const char* to, unsigned int flags) {
   round_trip();
   if (flags != 0) return -EINVAL;
   return result(::rename(real(from).c_str(), real(to).c_str()));
+}
+
+int fs_link(const char* from, const char* to) {
+  round_trip();
+  return result(::link(real(from).c_str(), real(to).c_str()));
 }
 
 int fs_chmod(const char* path, mode_t mode, fuse_file_info* fi) {
@@ -176,6 +183,7 @@ const fuse_opt kOptions[] = {
     {"--backing=%s", offsetof(Settings, backing), 0},
     {"--delay-us=%ld", offsetof(Settings, delay_us), 0},
     {"--refuse-direct", offsetof(Settings, refuse_direct), 1},
+    {"--no-links", offsetof(Settings, no_links), 1},
     FUSE_OPT_END,
 };
 
@@ -185,7 +193,7 @@ int main(int argc, char** argv) {
   fuse_args args = FUSE_ARGS_INIT(argc, argv);
   if (fuse_opt_parse(&args, &settings, kOptions, nullptr) != 0) return 2;
   if (settings.backing == nullptr || settings.delay_us < 0) {
-    std::fprintf(stderr, "usage: slowfs --backing=DIR [--delay-us=N] [--refuse-direct] MOUNTPOINT [FUSE options]\n");
+    std::fprintf(stderr, "usage: slowfs --backing=DIR [--delay-us=N] [--refuse-direct] [--no-links] MOUNTPOINT [FUSE options]\n");
     return 2;
   }
   char* backing = ::realpath(settings.backing, nullptr);
@@ -200,6 +208,7 @@ int main(int argc, char** argv) {
   operations.unlink = fs_unlink;
   operations.rmdir = fs_rmdir;
   operations.rename = fs_rename;
+  if (settings.no_links == 0) operations.link = fs_link;  // without: the kernel answers EPERM
   operations.chmod = fs_chmod;
   operations.truncate = fs_truncate;
   operations.utimens = fs_utimens;

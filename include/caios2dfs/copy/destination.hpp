@@ -4,14 +4,29 @@
 // that fetched them) and for chunked files (by rank 0, before dealing the
 // chunks and after the last one is in).
 //
-// Every file is written under a temporary name in its own directory
-// (key_path.hpp: temp_name_for) and renamed after its mtime is set, so a
+// Every file is written under a temporary name (key_path.hpp: temp_name_for)
+// and gets its final name only when complete, after its mtime is set, so a
 // final name never holds an incomplete file, and a rerun after a crash
 // overwrites the same temporary name instead of leaking a new one.
 //
-// Thread contract: one thread per Destination (each rank has its own).
+// Whole files are staged: written in DEST/.caios2dfs-staging/<h>/ (h: one
+// of 16 directories, by the key's hash) and hard-linked to their final name,
+// then unlinked from the staging directory. Why: a client holds a
+// directory's lock for every create, rename and link in it, so files of one
+// directory are published one at a time, and on a DFS each of those calls
+// is a round trip. A create and a rename in the final directory cost 5 calls
+// under that lock on slowfs; a link costs 2 (README, "One directory"). Where
+// the file system has no hard links (EPERM, EOPNOTSUPP, ...) the first
+// failed link switches the rank to temporary files beside the final name
+// and rename; a file already staged is renamed across. Chunked files, which
+// several ranks write, always use a temporary file beside the final name.
+// An existing final file (an older version of the object) is replaced by
+// rename, atomically.
+//
+// Thread contract: any number of threads may use one Destination at once.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 
@@ -29,27 +44,40 @@ enum class SkipRule {
 /// True when an existing file counts as already copied under `rule`. Pure.
 bool destination_is_current(const FileStat& existing, const ObjectRef& object, SkipRule rule);
 
-/// Absolute paths of an object's final file, its temporary file and their directory.
+/// Absolute paths of an object's final file, its temporary file and their
+/// directories.
 struct FilePaths {
   std::string final_path;
   std::string temp_path;
-  std::string directory;
+  std::string directory;       ///< of the final file
+  std::string temp_directory;  ///< of the temporary file: `directory`, or a staging directory
+  bool staged() const { return temp_directory != directory; }
 };
-/// Pure: `dest_root` joined with the object's relative path.
+/// Pure: `dest_root` joined with the object's relative path; the temporary
+/// file beside the final one.
 FilePaths file_paths(const std::string& dest_root, const ObjectRef& object);
+/// Pure: the same with the temporary file in the staging directory.
+FilePaths staged_file_paths(const std::string& dest_root, const ObjectRef& object);
 
 class Destination {
  public:
-  Destination(std::string root, SkipRule rule);
+  /// `stage`: write whole files in the staging directory while the file
+  /// system takes hard links (false: always beside the final name).
+  Destination(std::string root, SkipRule rule, bool stage = true);
 
   const std::string& root() const { return root_; }
+  /// Paths of a chunked file (temporary file beside the final name).
   FilePaths paths(const ObjectRef& object) const { return file_paths(root_, object); }
+  /// Paths of a whole file: staged unless the file system refused a link.
+  FilePaths whole_file_paths(const ObjectRef& object) const;
+  bool staging() const { return stage_.load(std::memory_order_relaxed); }
 
   /// True when the final file already holds the object under the skip rule
   /// (one stat). An Error when the stat itself fails (permissions, ...).
   Result<bool> is_current(const FilePaths& paths, const ObjectRef& object) const;
 
-  /// mkdir -p of the file's directory; each directory is made once per rank.
+  /// mkdir -p of the file's directory (and its staging directory); each
+  /// directory is made once per rank.
   Status prepare(const FilePaths& paths);
 
   /// A directory marker key ("dir/"): make DEST/relative_path.
@@ -62,9 +90,16 @@ class Destination {
   /// Remove the temporary file of an object that failed; a missing file is fine.
   void discard(const FilePaths& paths);
 
+  /// The end of the job, once every rank is done: remove the staging
+  /// directory with anything an interrupted earlier run left in it.
+  Status remove_staging();
+
  private:
+  Status publish_staged(const FilePaths& paths);
+
   std::string root_;
   SkipRule rule_;
+  std::atomic<bool> stage_;
   DirectoryMaker directories_;
 };
 

@@ -48,9 +48,14 @@ struct MappedKey {
 /// '/', has an empty, "." or ".." component, has a component longer than
 /// kMaxNameBytes, contains a NUL byte, is longer than kMaxRelativePathBytes,
 /// or has a component of the form of our temporary names (is_temp_name()),
-/// which a rerun would overwrite or clean up. Any other byte sequence, including
+/// which a rerun would overwrite or clean up, or whose top directory is
+/// kStagingDirectory. Any other byte sequence, including
 /// spaces, '%', '+', '\\' and non-UTF-8 bytes, is kept as it is.
 Result<MappedKey> map_key_to_path(std::string_view key, std::string_view prefix);
+
+/// The directory under DEST where whole files are written before they are
+/// linked into place (destination.hpp); no key maps into it.
+inline constexpr std::string_view kStagingDirectory = ".caios2dfs-staging";
 
 /// Name of the temporary file, in the same directory as `final_name`, that a
 /// file is written under before the rename that publishes it:

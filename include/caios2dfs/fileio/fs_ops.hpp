@@ -49,6 +49,13 @@ class DirectoryMaker {
 Status set_mtime(const std::string& path, std::int64_t mtime_ns);
 /// rename(2): atomically publish a finished temporary file.
 Status rename_path(const std::string& from, const std::string& to);
+/// link(2): give the file at `from` a second name `to`. The Error keeps the
+/// errno (sys_errno), so callers can tell EEXIST or a file system without
+/// hard links (EPERM, EOPNOTSUPP, ...) from other failures.
+Status link_path(const std::string& from, const std::string& to);
+/// rm -r of `path`; a missing path is not an error. For caios2dfs's own
+/// staging directory only.
+Status remove_tree(const std::string& path);
 /// unlink(2); a missing file is not an error.
 Status remove_file(const std::string& path);
 
