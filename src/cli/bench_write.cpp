@@ -9,6 +9,7 @@
 
 #include "caios2dfs/copy/report.hpp"
 #include "caios2dfs/copy/stats.hpp"
+#include "caios2dfs/fileio/fs_at.hpp"
 #include "caios2dfs/fileio/fs_ops.hpp"
 #include "caios2dfs/fileio/io_buffer.hpp"
 

@@ -42,7 +42,9 @@ FilePaths file_paths(const std::string& dest_root, const ObjectRef& object) {
   paths.final_path = join_path(dest_root, object.relative_path);
   paths.directory = join_path(dest_root, parent_directory(object.relative_path));
   paths.temp_directory = paths.directory;
-  paths.temp_path = join_path(paths.directory, temp_name_for(file_name(object.relative_path), object.key));
+  paths.final_name = std::string(file_name(object.relative_path));
+  paths.temp_name = temp_name_for(paths.final_name, object.key);
+  paths.temp_path = join_path(paths.directory, paths.temp_name);
   return paths;
 }
 
@@ -51,7 +53,7 @@ FilePaths staged_file_paths(const std::string& dest_root, const ObjectRef& objec
   FilePaths paths = file_paths(dest_root, object);
   const std::string bucket(1, kHexDigits[fnv1a_64(object.key) % kStagingFanout]);
   paths.temp_directory = join_path(join_path(dest_root, kStagingDirectory), bucket);
-  paths.temp_path = join_path(paths.temp_directory, temp_name_for(file_name(object.relative_path), object.key));
+  paths.temp_path = join_path(paths.temp_directory, paths.temp_name);
   return paths;
 }
 
@@ -63,7 +65,13 @@ FilePaths Destination::whole_file_paths(const ObjectRef& object) const {
 }
 
 Result<bool> Destination::is_current(const FilePaths& paths, const ObjectRef& object) const {
-  Result<std::optional<FileStat>> existing = stat_path(paths.final_path);
+  Result<FileAt> final = open_directories_.file(paths.directory, paths.final_name);
+  if (!final.ok()) {
+    const int error_number = final.error().sys_errno;
+    if (error_number == ENOENT || error_number == ENOTDIR) return false;  // no directory, no file
+    return final.error();
+  }
+  Result<std::optional<FileStat>> existing = stat_at(*final);
   if (!existing.ok()) return existing.error();
   return existing.value().has_value() && destination_is_current(**existing, object, rule_);
 }
@@ -74,22 +82,33 @@ Status Destination::prepare(const FilePaths& paths) {
   return made;
 }
 
+Result<std::unique_ptr<WritableFile>> Destination::open_temp(FileBackend& backend, const FilePaths& paths,
+                                                            std::uint64_t size, OpenMode mode) {
+  Result<FileAt> temp = open_directories_.file(paths.temp_directory, paths.temp_name);
+  if (!temp.ok()) return temp.error();
+  return backend.open_at(*temp, size, mode);
+}
+
 Status Destination::make_directory(const std::string& relative_path) {
   return directories_.make(join_path(root_, relative_path));
 }
 
 Status Destination::publish(const FilePaths& paths, std::int64_t mtime_ns) {
-  if (Status status = set_mtime(paths.temp_path, mtime_ns); !status.ok()) return status;
-  if (paths.staged()) return publish_staged(paths);
-  return rename_path(paths.temp_path, paths.final_path);
+  Result<FileAt> temp = open_directories_.file(paths.temp_directory, paths.temp_name);
+  if (!temp.ok()) return temp.error();
+  Result<FileAt> final = open_directories_.file(paths.directory, paths.final_name);
+  if (!final.ok()) return final.error();
+  if (Status status = set_mtime_at(*temp, mtime_ns); !status.ok()) return status;
+  if (paths.staged()) return publish_staged(*temp, *final);
+  return rename_at(*temp, *final);
 }
 
-Status Destination::publish_staged(const FilePaths& paths) {
-  Status linked = link_path(paths.temp_path, paths.final_path);
+Status Destination::publish_staged(const FileAt& temp, const FileAt& final) {
+  Status linked = link_at(temp, final);
   if (linked.ok()) {
     // The file is in place. A staging name that stays (the unlink failed)
     // goes with the staging directory at the end of the job.
-    (void)remove_file(paths.temp_path);
+    (void)remove_file_at(temp);
     return linked;
   }
   const int error_number = linked.error().sys_errno;
@@ -99,10 +118,13 @@ Status Destination::publish_staged(const FilePaths& paths) {
     return linked;
   }
   // An older file is there (EEXIST), or no link: rename replaces atomically.
-  return rename_path(paths.temp_path, paths.final_path);
+  return rename_at(temp, final);
 }
 
-void Destination::discard(const FilePaths& paths) { (void)remove_file(paths.temp_path); }
+void Destination::discard(const FilePaths& paths) {
+  Result<FileAt> temp = open_directories_.file(paths.temp_directory, paths.temp_name);
+  (void)(temp.ok() ? remove_file_at(*temp) : remove_file(paths.temp_path));
+}
 
 Status Destination::remove_staging() { return remove_tree(join_path(root_, kStagingDirectory)); }
 

@@ -27,7 +27,7 @@ OpenedObject open_object_file(Destination& destination, FileBackend& backend, co
     }
   }
   Result<std::unique_ptr<WritableFile>> file =
-      backend.open(paths.temp_path, object.size, is_chunk ? OpenMode::shared_chunks : OpenMode::whole_file);
+      destination.open_temp(backend, paths, object.size, is_chunk ? OpenMode::shared_chunks : OpenMode::whole_file);
   if (!file.ok()) {
     opened.error = file.error();
     return opened;

@@ -104,15 +104,23 @@ class PosixBackend final : public FileBackend {
   const char* name() const override { return "posix"; }
 
   Result<std::unique_ptr<WritableFile>> open(const std::string& path, std::uint64_t size, OpenMode mode) override {
+    return open_at(FileAt{nullptr, path}, size, mode);
+  }
+
+  Result<std::unique_ptr<WritableFile>> open_at(const FileAt& file, std::uint64_t size, OpenMode mode) override {
     const int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (mode == OpenMode::whole_file ? O_TRUNC : 0);
     bool direct = size >= direct_io_min_size_;
-    int fd = ::open(path.c_str(), flags | (direct ? O_DIRECT : 0), 0644);
+    int fd = ::openat(file.dirfd(), file.name.c_str(), flags | (direct ? O_DIRECT : 0), 0644);
     if (fd < 0 && direct && errno == EINVAL) {
       // This file system has no O_DIRECT (tmpfs, some FUSE): buffered it is.
       direct = false;
-      fd = ::open(path.c_str(), flags, 0644);
+      fd = ::openat(file.dirfd(), file.name.c_str(), flags, 0644);
     }
-    if (fd < 0) return errno_error("open", path, errno);
+    if (fd < 0) {
+      const int error_number = errno;  // before file.path() allocates
+      return errno_error("open", file.path(), error_number);
+    }
+    const std::string path = file.path();
     if (mode == OpenMode::shared_chunks && ::ftruncate(fd, static_cast<off_t>(size)) != 0) {
       const int error_number = errno;
       ::close(fd);

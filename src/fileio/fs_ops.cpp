@@ -35,20 +35,6 @@ Error errno_error(std::string_view operation, std::string_view path, int error_n
   return error;
 }
 
-Result<std::optional<FileStat>> stat_path(const std::string& path) {
-  struct stat st {};
-  if (::lstat(path.c_str(), &st) != 0) {
-    if (errno == ENOENT || errno == ENOTDIR) return std::optional<FileStat>{};
-    return errno_error("stat", path, errno);
-  }
-  FileStat result;
-  result.is_regular = S_ISREG(st.st_mode);
-  result.is_directory = S_ISDIR(st.st_mode);
-  result.size = static_cast<std::uint64_t>(st.st_size);
-  result.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
-  return std::optional<FileStat>(result);
-}
-
 bool DirectoryMaker::known(const std::string& directory) const {
   std::lock_guard<std::mutex> lock(mutex_);
   return known_.count(directory) != 0;
@@ -85,34 +71,10 @@ Status DirectoryMaker::make(const std::string& directory) {
   return ok_status();
 }
 
-Status set_mtime(const std::string& path, std::int64_t mtime_ns) {
-  timespec times[2];
-  times[0].tv_sec = mtime_ns / 1'000'000'000;
-  times[0].tv_nsec = mtime_ns % 1'000'000'000;
-  times[1] = times[0];
-  if (::utimensat(AT_FDCWD, path.c_str(), times, AT_SYMLINK_NOFOLLOW) != 0) return errno_error("utimensat", path, errno);
-  return ok_status();
-}
-
-Status rename_path(const std::string& from, const std::string& to) {
-  if (::rename(from.c_str(), to.c_str()) != 0) return errno_error("rename", to, errno);
-  return ok_status();
-}
-
-Status link_path(const std::string& from, const std::string& to) {
-  if (::link(from.c_str(), to.c_str()) != 0) return errno_error("link", to, errno);
-  return ok_status();
-}
-
 Status remove_tree(const std::string& path) {
   std::error_code error;
   std::filesystem::remove_all(path, error);
   if (error) return errno_error("remove", path, error.value());
-  return ok_status();
-}
-
-Status remove_file(const std::string& path) {
-  if (::unlink(path.c_str()) != 0 && errno != ENOENT) return errno_error("unlink", path, errno);
   return ok_status();
 }
 
@@ -127,13 +89,14 @@ Status write_file_atomically(const std::string& path, std::string_view text) {
     if (n < 0) {
       const int error_number = errno;
       ::close(fd);
-      (void)remove_file(temp);
+      (void)::unlink(temp.c_str());
       return errno_error("write", temp, error_number, written);
     }
     written += static_cast<std::size_t>(n);
   }
   if (::close(fd) != 0) return errno_error("close", temp, errno);
-  return rename_path(temp, path);
+  if (::rename(temp.c_str(), path.c_str()) != 0) return errno_error("rename", path, errno);
+  return ok_status();
 }
 
 std::string join_path(std::string_view directory, std::string_view name) {

@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "caios2dfs/fileio/fs_at.hpp"
 #include "caios2dfs/fileio/fs_ops.hpp"
 #include "support/temp_dir.hpp"
 

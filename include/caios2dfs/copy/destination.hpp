@@ -23,6 +23,9 @@
 // An existing final file (an older version of the object) is replaced by
 // rename, atomically.
 //
+// Every call names files relative to an open directory (fs_at.hpp), so it
+// resolves one name, not the whole path.
+//
 // Thread contract: any number of threads may use one Destination at once.
 #pragma once
 
@@ -32,6 +35,8 @@
 
 #include "caios2dfs/base/error.hpp"
 #include "caios2dfs/copy/work_item.hpp"
+#include "caios2dfs/fileio/file_sink.hpp"
+#include "caios2dfs/fileio/fs_at.hpp"
 #include "caios2dfs/fileio/fs_ops.hpp"
 
 namespace caios {
@@ -51,6 +56,8 @@ struct FilePaths {
   std::string temp_path;
   std::string directory;       ///< of the final file
   std::string temp_directory;  ///< of the temporary file: `directory`, or a staging directory
+  std::string final_name;      ///< in `directory`
+  std::string temp_name;       ///< in `temp_directory`
   bool staged() const { return temp_directory != directory; }
 };
 /// Pure: `dest_root` joined with the object's relative path; the temporary
@@ -80,6 +87,10 @@ class Destination {
   /// directory is made once per rank.
   Status prepare(const FilePaths& paths);
 
+  /// Create (whole_file: or truncate) the temporary file, after prepare().
+  Result<std::unique_ptr<WritableFile>> open_temp(FileBackend& backend, const FilePaths& paths, std::uint64_t size,
+                                                  OpenMode mode);
+
   /// A directory marker key ("dir/"): make DEST/relative_path.
   Status make_directory(const std::string& relative_path);
 
@@ -95,12 +106,13 @@ class Destination {
   Status remove_staging();
 
  private:
-  Status publish_staged(const FilePaths& paths);
+  Status publish_staged(const FileAt& temp, const FileAt& final);
 
   std::string root_;
   SkipRule rule_;
   std::atomic<bool> stage_;
   DirectoryMaker directories_;
+  mutable DirectoryCache open_directories_;
 };
 
 }  // namespace caios

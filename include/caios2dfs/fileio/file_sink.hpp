@@ -16,6 +16,7 @@
 #include <string>
 
 #include "caios2dfs/base/error.hpp"
+#include "caios2dfs/fileio/fs_at.hpp"
 
 namespace caios {
 
@@ -52,6 +53,11 @@ class FileBackend {
   virtual bool thread_safe() const { return true; }
   /// Open `path` for writing an object of `size` bytes.
   virtual Result<std::unique_ptr<WritableFile>> open(const std::string& path, std::uint64_t size, OpenMode mode) = 0;
+  /// The same for a file in an open directory (openat(2) where the backend
+  /// can; by its full path otherwise).
+  virtual Result<std::unique_ptr<WritableFile>> open_at(const FileAt& file, std::uint64_t size, OpenMode mode) {
+    return open(file.path(), size, mode);
+  }
 };
 
 /// Never open files O_DIRECT (see make_posix_backend).

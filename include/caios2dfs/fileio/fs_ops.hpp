@@ -1,5 +1,6 @@
 // File-system namespace operations shared by all backends, and the one place
-// errno becomes an Error. Each returns an Error with the path and the OS's
+// errno becomes an Error. The calls on single files (stat, utimens, rename,
+// link, unlink) are in fs_at.hpp. Each returns an Error with the path and the OS's
 // reason, plus what to do about it where that is clear (disk full, quota,
 // permissions, read-only file system).
 #pragma once
@@ -25,9 +26,6 @@ struct FileStat {
   std::int64_t mtime_ns = 0;
 };
 
-/// lstat; nullopt when nothing is there (ENOENT/ENOTDIR), Error otherwise.
-Result<std::optional<FileStat>> stat_path(const std::string& path);
-
 /// mkdir -p. Remembers directories it made or saw, for the whole job, so a
 /// million files in one directory cost one mkdir, not a million.
 /// Thread-safe: the file-call threads share one. The lock covers the memory
@@ -45,19 +43,9 @@ class DirectoryMaker {
   std::unordered_set<std::string> known_;
 };
 
-/// Set the modification (and access) time of `path`.
-Status set_mtime(const std::string& path, std::int64_t mtime_ns);
-/// rename(2): atomically publish a finished temporary file.
-Status rename_path(const std::string& from, const std::string& to);
-/// link(2): give the file at `from` a second name `to`. The Error keeps the
-/// errno (sys_errno), so callers can tell EEXIST or a file system without
-/// hard links (EPERM, EOPNOTSUPP, ...) from other failures.
-Status link_path(const std::string& from, const std::string& to);
 /// rm -r of `path`; a missing path is not an error. For caios2dfs's own
 /// staging directory only.
 Status remove_tree(const std::string& path);
-/// unlink(2); a missing file is not an error.
-Status remove_file(const std::string& path);
 
 /// Write `text` to `path` through a temporary file and rename, so a reader
 /// never sees half a report.

@@ -100,6 +100,7 @@ class HttpEngine {
   void start_queued();
   int run_due_timers();
   CurlEasyPtr take_easy();
+  static void acknowledge_now(curl_socket_t socket);
 
   HttpEngineOptions options_;
   UniqueFd epoll_;  ///< the sockets curl asks us to watch, and wake_
@@ -114,6 +115,9 @@ class HttpEngine {
   std::size_t running_ = 0;
   std::vector<Timer> timers_;  ///< min-heap on (when, sequence)
   std::uint64_t timer_sequence_ = 0;
+  /// Set by a transfer whose response head ended while poll() let curl read
+  /// one socket: that socket's ACK is then sent at once (acknowledge_now).
+  bool head_ended_ = false;
 };
 
 }  // namespace caios
