@@ -71,6 +71,7 @@ Result<bool> Destination::is_current(const FilePaths& paths, const ObjectRef& ob
     if (error_number == ENOENT || error_number == ENOTDIR) return false;  // no directory, no file
     return final.error();
   }
+  if (!listings_.may_exist(*final)) return false;
   Result<std::optional<FileStat>> existing = stat_at(*final);
   if (!existing.ok()) return existing.error();
   return existing.value().has_value() && destination_is_current(**existing, object, rule_);

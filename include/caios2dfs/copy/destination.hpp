@@ -35,6 +35,7 @@
 
 #include "caios2dfs/base/error.hpp"
 #include "caios2dfs/copy/work_item.hpp"
+#include "caios2dfs/fileio/dir_listing.hpp"
 #include "caios2dfs/fileio/file_sink.hpp"
 #include "caios2dfs/fileio/fs_at.hpp"
 #include "caios2dfs/fileio/fs_ops.hpp"
@@ -79,8 +80,10 @@ class Destination {
   FilePaths whole_file_paths(const ObjectRef& object) const;
   bool staging() const { return stage_.load(std::memory_order_relaxed); }
 
-  /// True when the final file already holds the object under the skip rule
-  /// (one stat). An Error when the stat itself fails (permissions, ...).
+  /// True when the final file already holds the object under the skip rule:
+  /// false without a call when its name was not in the directory's listing
+  /// (dir_listing.hpp), else one stat. An Error when the stat itself fails
+  /// (permissions, ...).
   Result<bool> is_current(const FilePaths& paths, const ObjectRef& object) const;
 
   /// mkdir -p of the file's directory (and its staging directory); each
@@ -113,6 +116,7 @@ class Destination {
   std::atomic<bool> stage_;
   DirectoryMaker directories_;
   mutable DirectoryCache open_directories_;
+  mutable DirectoryListings listings_;
 };
 
 }  // namespace caios
