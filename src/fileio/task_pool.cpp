@@ -14,8 +14,8 @@ std::int64_t now_ns() {
 
 }  // namespace
 
-TaskPool::TaskPool(std::function<void()> wake, int max_threads)
-    : wake_(std::move(wake)), max_threads_(std::max(0, max_threads)) {}
+TaskPool::TaskPool(std::function<void()> wake, int max_threads, std::chrono::nanoseconds grow_after)
+    : wake_(std::move(wake)), max_threads_(std::max(0, max_threads)), grow_after_(grow_after) {}
 
 TaskPool::~TaskPool() {
   {
@@ -38,17 +38,20 @@ void TaskPool::submit(Work work, Completion done) {
   }
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    queue_.push_back(Task{std::move(work), std::move(done)});
-    grow_locked();
+    const Clock::time_point now = Clock::now();
+    queue_.push_back(Task{std::move(work), std::move(done), now});
+    grow_locked(now);
   }
   work_ready_.notify_one();
 }
 
-void TaskPool::grow_locked() {
-  // Queued work beyond the idle threads would wait: add a thread for it.
-  if (queue_.size() > static_cast<std::size_t>(idle_) && static_cast<int>(threads_.size()) < max_threads_) {
-    threads_.emplace_back([this] { run(); });
-  }
+void TaskPool::grow_locked(Clock::time_point now) {
+  // Not once stopping: the destructor is joining threads_.
+  if (stopping_ || queue_.empty() || static_cast<int>(threads_.size()) >= max_threads_) return;
+  // The first thread at once; more only while work waits longer than the
+  // file system takes to answer when it is fast.
+  const bool waited = queue_.size() > static_cast<std::size_t>(idle_) && now - queue_.front().queued >= grow_after_;
+  if (threads_.empty() || waited) threads_.emplace_back([this] { run(); });
 }
 
 std::size_t TaskPool::run_completions() {
@@ -56,6 +59,7 @@ std::size_t TaskPool::run_completions() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     finished.swap(finished_);
+    if (max_threads_ > 0) grow_locked(Clock::now());
   }
   in_flight_ -= finished.size();
   for (Completion& done : finished) done();
@@ -66,7 +70,10 @@ std::size_t TaskPool::wait_and_run_completions() {
   if (in_flight_ == 0) return 0;
   {
     std::unique_lock<std::mutex> lock(mutex_);
-    done_ready_.wait(lock, [this] { return !finished_.empty(); });
+    // Wake now and then to let the pool grow while its work waits.
+    while (!done_ready_.wait_for(lock, std::chrono::milliseconds(1), [this] { return !finished_.empty(); })) {
+      grow_locked(Clock::now());
+    }
   }
   return run_completions();
 }
@@ -90,6 +97,7 @@ void TaskPool::run() {
     if (queue_.empty()) return;  // stopping, and nothing left to run
     Task task = std::move(queue_.front());
     queue_.pop_front();
+    grow_locked(Clock::now());  // the work behind it may have waited too
     lock.unlock();
     const std::int64_t start = now_ns();
     task.work();

@@ -6,12 +6,14 @@
 // --transfers said (README, "slowfs").
 //
 // Work runs on a pool thread; its completion runs later on the owner thread,
-// inside run_completions(), never inside submit(). The pool grows by one
-// thread whenever work is queued and no thread is idle, up to max_threads:
-// on a file system that answers in microseconds one or two threads keep up,
-// and on one that answers in milliseconds the pool widens until the calls
-// overlap as much as the owner asks for (at most one per file it has open
-// work on). Threads are not retired before the pool ends.
+// inside run_completions(), never inside submit(). The pool adapts to the
+// file system's latency: it starts one thread, and adds one whenever the
+// oldest queued work has waited `grow_after` (1 ms) with no thread idle, up
+// to max_threads. On a file system that answers in microseconds the queue
+// drains before that and one or two threads do all the work (on ext4, 21
+// threads per rank made no copy faster and cost CPU in switches); on one
+// that answers in milliseconds the pool widens until the calls overlap as
+// much as the owner asks for. Threads are not retired before the pool ends.
 //
 // max_threads 0: no threads; work runs inside submit() on the owner thread
 // (for backends that may only be called there, e.g. MPI-IO under
@@ -23,6 +25,7 @@
 // each finished work (HttpEngine::wakeup), so a loop asleep in poll() sees it.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -39,7 +42,8 @@ class TaskPool {
   using Work = std::function<void()>;
   using Completion = std::function<void()>;
 
-  TaskPool(std::function<void()> wake, int max_threads);
+  TaskPool(std::function<void()> wake, int max_threads,
+           std::chrono::nanoseconds grow_after = std::chrono::milliseconds(5));
   /// Runs the work still queued (so files it was given get closed), drops
   /// the completions, joins the threads.
   ~TaskPool();
@@ -48,7 +52,8 @@ class TaskPool {
 
   void submit(Work work, Completion done);
   /// Run the completions of finished work, in the order the work finished;
-  /// returns how many ran.
+  /// returns how many ran. Also where the pool grows when work waits (call
+  /// it often: the event loop does, every iteration).
   std::size_t run_completions();
   /// Block until some work has finished, then run_completions(). Returns 0
   /// at once when nothing is in flight.
@@ -62,15 +67,18 @@ class TaskPool {
   std::int64_t work_ns() const;
 
  private:
+  using Clock = std::chrono::steady_clock;
   struct Task {
     Work work;
     Completion done;
+    Clock::time_point queued;
   };
   void run();
-  void grow_locked();
+  void grow_locked(Clock::time_point now);
 
   std::function<void()> wake_;
   const int max_threads_;
+  const std::chrono::nanoseconds grow_after_;
   mutable std::mutex mutex_;
   std::condition_variable work_ready_;
   std::condition_variable done_ready_;
