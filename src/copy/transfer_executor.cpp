@@ -118,10 +118,14 @@ void TransferExecutor::note_running_change(int delta) {
 
 void TransferExecutor::poll_files() {
   files_.run_completions();
+  const std::int64_t work_ns = files_.work_ns();
   stats_.fs_threads = files_.threads();
-  stats_.fs_thread_ns = files_.work_ns();
-  // With no threads the calls ran on the loop, inside submit().
-  if (stats_.fs_threads == 0) stats_.loop_fs_ns = std::max(stats_.loop_fs_ns, stats_.fs_thread_ns);
+  if (stats_.fs_threads == 0) {
+    stats_.loop_fs_ns += work_ns - work_ns_counted_;  // no threads: the calls ran on the loop, in submit()
+  } else {
+    stats_.fs_thread_ns = work_ns;
+  }
+  work_ns_counted_ = work_ns;
 }
 
 void TransferExecutor::fail_object(ActiveItem& item, const ObjectRef& object, const Error& error) {

@@ -51,7 +51,10 @@ void TaskPool::grow_locked(Clock::time_point now) {
   // The first thread at once; more only while work waits longer than the
   // file system takes to answer when it is fast.
   const bool waited = queue_.size() > static_cast<std::size_t>(idle_) && now - queue_.front().queued >= grow_after_;
-  if (threads_.empty() || waited) threads_.emplace_back([this] { run(); });
+  if (threads_.empty() || waited) {
+    ++idle_;  // counted idle from now: a thread not yet running must not make the pool grow again
+    threads_.emplace_back([this] { run(); });
+  }
 }
 
 std::size_t TaskPool::run_completions() {
@@ -91,7 +94,7 @@ std::int64_t TaskPool::work_ns() const {
 void TaskPool::run() {
   std::unique_lock<std::mutex> lock(mutex_);
   for (;;) {
-    ++idle_;
+    // Counted idle by grow_locked() or at the end of the last work.
     work_ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
     --idle_;
     if (queue_.empty()) return;  // stopping, and nothing left to run
@@ -104,6 +107,7 @@ void TaskPool::run() {
     const std::int64_t took = now_ns() - start;
     lock.lock();
     work_ns_ += took;
+    ++idle_;
     if (!stopping_) finished_.push_back(std::move(task.done));
     done_ready_.notify_one();
     if (wake_) {

@@ -115,6 +115,7 @@ class TransferExecutor {
   int running_ = 0;                 ///< GETs in flight (stage 2)
   int finishing_ = 0;               ///< GET done, writes or stage 3 pending
   std::int64_t busy_since_ns_ = 0;
+  std::int64_t work_ns_counted_ = 0;  ///< files_.work_ns() already added to the stats
   /// Declared last, destroyed first: it runs the work still queued while the
   /// items, files and buffers that work refers to are still alive.
   TaskPool files_;
