@@ -1,5 +1,7 @@
 #include "caios2dfs/cli/command.hpp"
 
+#include <sys/resource.h>
+
 #include <fmt/format.h>
 
 #include <chrono>
@@ -70,6 +72,18 @@ int copy_or_read(Comm& comm, const CopyOptions& options, const Setup& setup) {
   return run_copy(comm, client, *backend, setup.job);
 }
 
+/// Each rank holds up to about 3 x --transfers files open (opened ahead,
+/// being written, being finished), 256 cached directories and its sockets:
+/// past 1,024, the usual soft limit, at --transfers 200 or so. Raise the
+/// soft limit to the hard one, as the kernel allows any process to.
+void raise_open_file_limit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    (void)::setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
 }  // namespace
 
 CopyJob make_copy_job(const CopyOptions& options, S3Location source, PathFilter filter) {
@@ -96,6 +110,7 @@ CopyJob make_copy_job(const CopyOptions& options, S3Location source, PathFilter 
 }
 
 int run_command(Comm& comm, const std::vector<std::string>& args, const Environment& env) {
+  raise_open_file_limit();
   ParsedCommandLine parsed = parse_command_line(args);
   if (!parsed.options) {
     if (comm.rank() == 0) fmt::print(parsed.exit_code == 0 ? stdout : stderr, "{}\n", parsed.message);

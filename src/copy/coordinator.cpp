@@ -118,7 +118,7 @@ bool Coordinator::prepare_chunked(const ObjectRef& object) {
   if (destination_ == nullptr) return true;
   ScopedNsTimer blocked(stats_.loop_fs_ns);
   // Decided once for the whole object, before it is split across ranks.
-  const FilePaths paths = destination_->paths(object);
+  FilePaths paths = destination_->paths(object);
   Result<bool> current = destination_->is_current(paths, object);
   if (!current.ok()) return record_failure(object.key, current.error()), false;
   if (*current) {

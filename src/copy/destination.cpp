@@ -1,7 +1,10 @@
 #include "caios2dfs/copy/destination.hpp"
 
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdlib>
+#include <filesystem>
 
 #include "caios2dfs/copy/key_path.hpp"
 
@@ -22,10 +25,16 @@ std::string_view file_name(std::string_view relative_path) {
   return slash == std::string_view::npos ? relative_path : relative_path.substr(slash + 1);
 }
 
-/// errno of a link(2) that says "this file system has no hard links here".
+/// errno of a link(2) that says "this file system has no hard links here"
+/// (EXDEV, a boundary under DEST, is handled apart: rename fails there too).
 bool no_hard_links(int error_number) {
-  return error_number == EPERM || error_number == EOPNOTSUPP || error_number == ENOSYS ||
-         error_number == EXDEV || error_number == EMLINK;
+  return error_number == EPERM || error_number == EOPNOTSUPP || error_number == ENOSYS || error_number == EMLINK;
+}
+
+/// `paths` with the temporary file beside the final one.
+void unstage(FilePaths& paths) {
+  paths.temp_directory = paths.directory;
+  paths.temp_path = join_path(paths.directory, paths.temp_name);
 }
 
 }  // namespace
@@ -48,20 +57,20 @@ FilePaths file_paths(const std::string& dest_root, const ObjectRef& object) {
   return paths;
 }
 
-FilePaths staged_file_paths(const std::string& dest_root, const ObjectRef& object) {
+FilePaths staged_file_paths(const std::string& dest_root, const std::string& job, const ObjectRef& object) {
   static constexpr char kHexDigits[] = "0123456789abcdef";
   FilePaths paths = file_paths(dest_root, object);
   const std::string bucket(1, kHexDigits[fnv1a_64(object.key) % kStagingFanout]);
-  paths.temp_directory = join_path(join_path(dest_root, kStagingDirectory), bucket);
+  paths.temp_directory = join_path(join_path(join_path(dest_root, kStagingDirectory), job), bucket);
   paths.temp_path = join_path(paths.temp_directory, paths.temp_name);
   return paths;
 }
 
-Destination::Destination(std::string root, SkipRule rule, bool stage)
-    : root_(std::move(root)), rule_(rule), stage_(stage) {}
+Destination::Destination(std::string root, SkipRule rule, std::string job, bool stage)
+    : root_(std::move(root)), job_(std::move(job)), rule_(rule), stage_(stage) {}
 
 FilePaths Destination::whole_file_paths(const ObjectRef& object) const {
-  return staging() ? staged_file_paths(root_, object) : file_paths(root_, object);
+  return staging() ? staged_file_paths(root_, job_, object) : file_paths(root_, object);
 }
 
 Result<bool> Destination::is_current(const FilePaths& paths, const ObjectRef& object) const {
@@ -77,9 +86,13 @@ Result<bool> Destination::is_current(const FilePaths& paths, const ObjectRef& ob
   return existing.value().has_value() && destination_is_current(**existing, object, rule_);
 }
 
-Status Destination::prepare(const FilePaths& paths) {
+Status Destination::prepare(FilePaths& paths) {
   Status made = directories_.make(paths.directory);
-  if (made.ok() && paths.staged()) made = directories_.make(paths.temp_directory);
+  if (made.ok() && paths.staged() && !directories_.make(paths.temp_directory).ok()) {
+    // DEST's top may not be writable where the file's directory is.
+    stage_.store(false, std::memory_order_relaxed);
+    unstage(paths);
+  }
   return made;
 }
 
@@ -100,11 +113,11 @@ Status Destination::publish(const FilePaths& paths, std::int64_t mtime_ns) {
   Result<FileAt> final = open_directories_.file(paths.directory, paths.final_name);
   if (!final.ok()) return final.error();
   if (Status status = set_mtime_at(*temp, mtime_ns); !status.ok()) return status;
-  if (paths.staged()) return publish_staged(*temp, *final);
+  if (paths.staged()) return publish_staged(*temp, *final, mtime_ns);
   return rename_at(*temp, *final);
 }
 
-Status Destination::publish_staged(const FileAt& temp, const FileAt& final) {
+Status Destination::publish_staged(const FileAt& temp, const FileAt& final, std::int64_t mtime_ns) {
   Status linked = link_at(temp, final);
   if (linked.ok()) {
     // The file is in place. A staging name that stays (the unlink failed)
@@ -113,8 +126,12 @@ Status Destination::publish_staged(const FileAt& temp, const FileAt& final) {
     return linked;
   }
   const int error_number = linked.error().sys_errno;
-  if (no_hard_links(error_number)) {
+  if (error_number == EXDEV) {
     stage_.store(false, std::memory_order_relaxed);  // later files: beside their final names
+    return publish_across(temp, final, mtime_ns);
+  }
+  if (no_hard_links(error_number)) {
+    stage_.store(false, std::memory_order_relaxed);
   } else if (error_number != EEXIST) {
     return linked;
   }
@@ -122,11 +139,34 @@ Status Destination::publish_staged(const FileAt& temp, const FileAt& final) {
   return rename_at(temp, final);
 }
 
+Status Destination::publish_across(const FileAt& temp, const FileAt& final, std::int64_t mtime_ns) {
+  // No link and no rename across this boundary: copy the staged bytes to a
+  // temporary file beside the final name (same name as in staging), then
+  // rename that. The caller discards the staged file, as after any publish.
+  const FileAt beside{final.directory, temp.name};
+  Status status = copy_file_at(temp, beside);
+  if (status.ok()) status = set_mtime_at(beside, mtime_ns);
+  if (status.ok()) status = rename_at(beside, final);
+  if (!status.ok()) (void)remove_file_at(beside);
+  (void)remove_file_at(temp);
+  return status;
+}
+
 void Destination::discard(const FilePaths& paths) {
   Result<FileAt> temp = open_directories_.file(paths.temp_directory, paths.temp_name);
   (void)(temp.ok() ? remove_file_at(*temp) : remove_file(paths.temp_path));
 }
 
-Status Destination::remove_staging() { return remove_tree(join_path(root_, kStagingDirectory)); }
+Result<std::vector<std::string>> Destination::remove_staging() {
+  const std::string staging = join_path(root_, kStagingDirectory);
+  if (Status removed = remove_tree(join_path(staging, job_)); !removed.ok()) return removed.error();
+  std::vector<std::string> others;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(staging, error)) {
+    others.push_back(entry.path().filename().string());
+  }
+  if (others.empty()) (void)::rmdir(staging.c_str());  // ENOENT (never made) is fine too
+  return others;
+}
 
 }  // namespace caios

@@ -2,7 +2,7 @@
 
 namespace caios {
 
-OpenedObject open_object_file(Destination& destination, FileBackend& backend, const FilePaths& paths,
+OpenedObject open_object_file(Destination& destination, FileBackend& backend, FilePaths& paths,
                               const ObjectRef& object, bool is_chunk, bool dry_run) {
   OpenedObject opened;
   if (!is_chunk) {

@@ -2,6 +2,8 @@
 // (rank 0) to the communicator; see copy_job.hpp.
 #include <fmt/format.h>
 
+#include <unistd.h>
+
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -9,6 +11,7 @@
 
 #include "caios2dfs/copy/copy_job.hpp"
 #include "caios2dfs/copy/coordinator.hpp"
+#include "caios2dfs/copy/key_path.hpp"
 #include "caios2dfs/copy/messages.hpp"
 #include "caios2dfs/copy/worker.hpp"
 
@@ -58,6 +61,16 @@ void add_client_retries(RankStats& stats, const S3ClientStats& client) {
   }
 }
 
+/// This run's id, the same on every rank: names its staging directory.
+std::string run_id(Comm& comm) {
+  std::string id;
+  if (comm.rank() == 0) {
+    const auto now = std::chrono::system_clock::now().time_since_epoch();
+    id = fmt::format("{:x}-{:x}", std::chrono::duration_cast<std::chrono::microseconds>(now).count(), ::getpid());
+  }
+  return comm.broadcast(id, 0);
+}
+
 }  // namespace
 
 int run_copy(Comm& comm, S3Client& client, FileBackend& backend, const CopyJob& job) {
@@ -65,7 +78,8 @@ int run_copy(Comm& comm, S3Client& client, FileBackend& backend, const CopyJob& 
   RankStats stats;
   stats.rank = comm.rank();
   std::optional<Destination> destination;
-  if (job.mode == CopyMode::copy) destination.emplace(job.dest, job.skip_rule);
+  const std::string id = run_id(comm);
+  if (job.mode == CopyMode::copy) destination.emplace(job.dest, job.skip_rule, id);
   Destination* dest = destination ? &*destination : nullptr;
 
   std::unique_ptr<Coordinator> coordinator;
@@ -103,8 +117,15 @@ int run_copy(Comm& comm, S3Client& client, FileBackend& backend, const CopyJob& 
   // Every rank is past its last file call: the staging directory is empty
   // but for what an interrupted earlier run left.
   if (coordinator && dest != nullptr && !job.dry_run) {
-    if (Status removed = dest->remove_staging(); !removed.ok()) {
-      fmt::print(stderr, "caios2dfs-mpi: warning: {}\n", removed.error().to_string());
+    Result<std::vector<std::string>> others = dest->remove_staging();
+    if (!others.ok()) {
+      fmt::print(stderr, "caios2dfs-mpi: warning: {}\n", others.error().to_string());
+    } else if (!others->empty()) {
+      fmt::print(stderr,
+                 "caios2dfs-mpi: note: {}/{} also holds {} staging director{} of other runs (killed, or still "
+                 "running): remove {} when no copy into DEST runs\n",
+                 job.dest, kStagingDirectory, others->size(), others->size() == 1 ? "y" : "ies",
+                 others->size() == 1 ? "it" : "them");
     }
   }
   int status = 0;

@@ -15,7 +15,7 @@ bool DirectoryListings::may_exist(const FileAt& file) {
   std::lock_guard<std::mutex> lock(listing->mutex);
   if (!listing->read) {
     read(*listing, *file.directory);
-    account(file.directory->path(), listing->names.size());
+    account(file.directory->path(), listing);
   }
   return !listing->complete || listing->names.count(file.name) != 0;
 }
@@ -53,15 +53,17 @@ void DirectoryListings::read(Listing& listing, const Directory& directory) {
   if (!complete) listing.names.clear();
 }
 
-void DirectoryListings::account(const std::string& path, std::size_t names) {
+void DirectoryListings::account(const std::string& path, const std::shared_ptr<Listing>& listing) {
   std::lock_guard<std::mutex> lock(mutex_);
-  order_.emplace_back(path, names);
-  total_names_ += names;
+  order_.push_back(Listed{path, listing, listing->names.size()});
+  total_names_ += listing->names.size();
   // Forget the oldest listings past the bound; a directory asked about
-  // again is listed again.
+  // again is listed again (and may then be in order_ twice: only the entry
+  // of the listing still in by_path_ removes it from there).
   while (total_names_ > max_names_ && order_.size() > 1) {
-    total_names_ -= order_.front().second;
-    by_path_.erase(order_.front().first);
+    Listed& oldest = order_.front();
+    total_names_ -= oldest.names;
+    if (auto it = by_path_.find(oldest.path); it != by_path_.end() && it->second == oldest.listing) by_path_.erase(it);
     order_.pop_front();
   }
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <system_error>
 
 namespace caios {
 
@@ -28,21 +29,29 @@ TaskPool::~TaskPool() {
 
 void TaskPool::submit(Work work, Completion done) {
   ++in_flight_;
-  if (max_threads_ == 0) {
+  if (max_threads_ > 0) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    const Clock::time_point now = Clock::now();
+    queue_.push_back(Task{std::move(work), std::move(done), now});
+    grow_locked(now);
+    if (!threads_.empty()) {
+      lock.unlock();
+      work_ready_.notify_one();
+      return;
+    }
+    // Not even one thread could start: run it here, as without threads.
+    work = std::move(queue_.back().work);
+    done = std::move(queue_.back().done);
+    queue_.pop_back();
+  }  // unlocked here
+
+  {
     const std::int64_t start = now_ns();
     work();
     std::lock_guard<std::mutex> lock(mutex_);
     work_ns_ += now_ns() - start;
     finished_.push_back(std::move(done));
-    return;
   }
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    const Clock::time_point now = Clock::now();
-    queue_.push_back(Task{std::move(work), std::move(done), now});
-    grow_locked(now);
-  }
-  work_ready_.notify_one();
 }
 
 void TaskPool::grow_locked(Clock::time_point now) {
@@ -53,7 +62,11 @@ void TaskPool::grow_locked(Clock::time_point now) {
   const bool waited = queue_.size() > static_cast<std::size_t>(idle_) && now - queue_.front().queued >= grow_after_;
   if (threads_.empty() || waited) {
     ++idle_;  // counted idle from now: a thread not yet running must not make the pool grow again
-    threads_.emplace_back([this] { run(); });
+    try {
+      threads_.emplace_back([this] { run(); });
+    } catch (const std::system_error&) {
+      --idle_;  // no more threads (RLIMIT_NPROC, a pids cgroup): carry on with those there are
+    }
   }
 }
 

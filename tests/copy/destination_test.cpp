@@ -63,31 +63,33 @@ TEST_CASE("file paths: final, temporary in the same directory, and the directory
 
 TEST_CASE("staged paths: the temporary file in one of 16 staging directories, by key", "[destination]") {
   const ObjectRef o = object("pre/a/b.bin", "a/b.bin", 1, 0);
-  const FilePaths staged = staged_file_paths("/dest", o);
+  const FilePaths staged = staged_file_paths("/dest", "j1", o);
   const FilePaths beside = file_paths("/dest", o);
   CHECK(staged.final_path == beside.final_path);
   CHECK(staged.directory == "/dest/a");
   CHECK(staged.staged());
   CHECK_FALSE(beside.staged());
-  CHECK(staged.temp_directory.rfind("/dest/.caios2dfs-staging/", 0) == 0);
-  CHECK(staged.temp_directory.size() == std::string("/dest/.caios2dfs-staging/").size() + 1);
+  CHECK(staged.temp_directory.rfind("/dest/.caios2dfs-staging/j1/", 0) == 0);
+  CHECK(staged.temp_directory.size() == std::string("/dest/.caios2dfs-staging/j1/").size() + 1);
+  // Another run never opens this run's staging names.
+  CHECK(staged_file_paths("/dest", "j2", o).temp_path != staged.temp_path);
   CHECK(staged.temp_path == staged.temp_directory + "/" + temp_name_for("b.bin", "pre/a/b.bin"));
   std::set<std::string> directories;
   for (int i = 0; i < 200; ++i) {
-    directories.insert(staged_file_paths("/dest", object("k" + std::to_string(i), "f", 1, 0)).temp_directory);
+    directories.insert(staged_file_paths("/dest", "j1", object("k" + std::to_string(i), "f", 1, 0)).temp_directory);
   }
   CHECK(directories.size() == 16);
   // Without staging, or after the file system refused a link, beside it.
-  Destination plain("/dest", SkipRule::size_and_mtime, false);
+  Destination plain("/dest", SkipRule::size_and_mtime, "j1", false);
   CHECK_FALSE(plain.whole_file_paths(o).staged());
   CHECK(Destination("/dest", SkipRule::size_and_mtime).whole_file_paths(o).staged());
 }
 
 TEST_CASE("a staged file is linked into place with its mtime; an older file is replaced", "[destination]") {
   TempDir dest;
-  Destination destination(dest.path(), SkipRule::size_and_mtime);
+  Destination destination(dest.path(), SkipRule::size_and_mtime, "run1");
   const ObjectRef o = object("a/f.txt", "a/f.txt", 5, 1'700'000'000 * kSecond);
-  const FilePaths paths = destination.whole_file_paths(o);
+  FilePaths paths = destination.whole_file_paths(o);
   REQUIRE(paths.staged());
   REQUIRE(destination.prepare(paths).ok());
   SECTION("new") {
@@ -106,19 +108,74 @@ TEST_CASE("a staged file is linked into place with its mtime; an older file is r
   CHECK(st.st_nlink == 1);  // the staging name is gone
   CHECK_FALSE(std::filesystem::exists(paths.temp_path));
   CHECK(destination.staging());
-  // The end of the job: the staging directory goes, with a leftover of an
-  // interrupted run.
+  // The end of the run: its staging directory goes, with anything in it.
   caios::testing::write_file(paths.temp_directory + "/.caios2dfs-0123456789abcdef.part", "left");
-  REQUIRE(destination.remove_staging().ok());
-  CHECK(caios::testing::list_tree(dest.path()) == std::vector<std::string>{"a", "a/f.txt"});
-  CHECK(destination.remove_staging().ok());  // nothing there: fine
+  SECTION("another run's staging directory stays, and is named") {
+    std::filesystem::create_directories(dest / ".caios2dfs-staging/run0/3");
+    auto others = destination.remove_staging();
+    REQUIRE(others.ok());
+    CHECK(*others == std::vector<std::string>{"run0"});
+    CHECK(caios::testing::list_tree(dest / ".caios2dfs-staging") == std::vector<std::string>{"run0", "run0/3"});
+  }
+  SECTION("alone, the staging root goes too") {
+    auto others = destination.remove_staging();
+    REQUIRE(others.ok());
+    CHECK(others->empty());
+    CHECK(caios::testing::list_tree(dest.path()) == std::vector<std::string>{"a", "a/f.txt"});
+    CHECK(destination.remove_staging().ok());  // nothing there: fine
+  }
+}
+
+TEST_CASE("no staging directory can be made: files go beside their final names", "[destination]") {
+  TempDir dest;
+  caios::testing::write_file(dest / ".caios2dfs-staging", "a file in the way");
+  Destination destination(dest.path(), SkipRule::size_and_mtime, "run1");
+  const ObjectRef o = object("a/f.txt", "a/f.txt", 5, kSecond);
+  FilePaths paths = destination.whole_file_paths(o);
+  REQUIRE(paths.staged());
+  REQUIRE(destination.prepare(paths).ok());
+  CHECK_FALSE(paths.staged());
+  CHECK_FALSE(destination.staging());
+  CHECK_FALSE(destination.whole_file_paths(o).staged());
+  caios::testing::write_file(paths.temp_path, "hello");
+  REQUIRE(destination.publish(paths, o.mtime_ns).ok());
+  CHECK(caios::testing::read_file(dest / "a/f.txt") == "hello");
+}
+
+TEST_CASE("a link across a file-system boundary (EXDEV): the file is copied beside its name", "[destination]") {
+  // This run's staging directory is a link to tmpfs: link(2) and rename(2)
+  // into DEST both fail with EXDEV there, as at a mount point or a project
+  // quota boundary inside DEST.
+  struct stat shm {}, var {};
+  TempDir dest;
+  if (::stat("/dev/shm", &shm) != 0 || ::stat(dest.path().c_str(), &var) != 0 || shm.st_dev == var.st_dev) {
+    WARN("skipped: no /dev/shm on another file system than " << dest.path());
+    return;
+  }
+  TempDir elsewhere("/dev/shm");
+  std::filesystem::create_directories(dest / ".caios2dfs-staging");
+  std::filesystem::create_directory_symlink(elsewhere.path(), dest / ".caios2dfs-staging/run1");
+  Destination destination(dest.path(), SkipRule::size_and_mtime, "run1");
+  const ObjectRef o = object("a/f.txt", "a/f.txt", 5, 1'700'000'000 * kSecond);
+  FilePaths paths = destination.whole_file_paths(o);
+  REQUIRE(destination.prepare(paths).ok());
+  REQUIRE(paths.staged());
+  caios::testing::write_file(paths.temp_path, "hello");
+  REQUIRE(destination.publish(paths, o.mtime_ns).ok());
+  CHECK(caios::testing::read_file(dest / "a/f.txt") == "hello");
+  struct stat st {};
+  REQUIRE(::stat((dest / "a/f.txt").c_str(), &st) == 0);
+  CHECK(st.st_mtim.tv_sec == 1'700'000'000);
+  CHECK_FALSE(destination.staging());  // the rest of the run: beside the final names
+  CHECK(caios::testing::list_tree(dest / "a") == std::vector<std::string>{"f.txt"});
+  CHECK_FALSE(std::filesystem::exists(paths.temp_path));
 }
 
 TEST_CASE("a published file has its final name and mtime, and no temporary is left", "[destination]") {
   TempDir dest;
   Destination destination(dest.path(), SkipRule::size_and_mtime);
   const ObjectRef o = object("a/b/c.txt", "a/b/c.txt", 5, 1'700'000'000 * kSecond + 123'000'000);
-  const FilePaths paths = destination.paths(o);
+  FilePaths paths = destination.paths(o);
 
   Result<bool> before = destination.is_current(paths, o);
   REQUIRE(before.ok());

@@ -29,19 +29,21 @@ TEST_CASE("open_object_file: skip, dry run, failure, or the temporary file", "[o
   SECTION("an up-to-date file is skipped, untouched") {
     write_file(f.dest / "a", "abc");
     REQUIRE(set_mtime(f.dest / "a", kMtimeNs).ok());
-    const OpenedObject opened = open_object_file(f.destination, *f.backend, f.destination.paths(object("a", 3)),
-                                                 object("a", 3), false, false);
+    FilePaths paths = f.destination.paths(object("a", 3));
+    const OpenedObject opened =
+        open_object_file(f.destination, *f.backend, paths, object("a", 3), false, false);
     CHECK(opened.outcome == OpenedObject::Outcome::skipped);
     CHECK(list_tree(f.dest.path()) == std::vector<std::string>{"a"});
   }
   SECTION("a dry run creates nothing") {
-    const OpenedObject opened = open_object_file(f.destination, *f.backend, f.destination.paths(object("x/a", 3)),
-                                                 object("x/a", 3), false, true);
+    FilePaths paths = f.destination.paths(object("x/a", 3));
+    const OpenedObject opened =
+        open_object_file(f.destination, *f.backend, paths, object("x/a", 3), false, true);
     CHECK(opened.outcome == OpenedObject::Outcome::dry_run);
     CHECK(list_tree(f.dest.path()).empty());
   }
   SECTION("a new object gets its directory and an empty temporary file, not its final name") {
-    const FilePaths paths = f.destination.paths(object("x/y/a", 3));
+    FilePaths paths = f.destination.paths(object("x/y/a", 3));
     OpenedObject opened = open_object_file(f.destination, *f.backend, paths, object("x/y/a", 3), false, false);
     REQUIRE(opened.outcome == OpenedObject::Outcome::open);
     REQUIRE(opened.file);
@@ -50,8 +52,9 @@ TEST_CASE("open_object_file: skip, dry run, failure, or the temporary file", "[o
   }
   SECTION("a file where its directory should be is an error naming the path") {
     write_file(f.dest / "x", "in the way");
-    const OpenedObject opened = open_object_file(f.destination, *f.backend, f.destination.paths(object("x/a", 3)),
-                                                 object("x/a", 3), false, false);
+    FilePaths paths = f.destination.paths(object("x/a", 3));
+    const OpenedObject opened =
+        open_object_file(f.destination, *f.backend, paths, object("x/a", 3), false, false);
     REQUIRE(opened.outcome == OpenedObject::Outcome::failed);
     CHECK_THAT(opened.error->to_string(), Catch::Contains(f.dest / "x"));
   }
@@ -60,7 +63,7 @@ TEST_CASE("open_object_file: skip, dry run, failure, or the temporary file", "[o
 TEST_CASE("finish_object_file: the tail, then mtime and the final name; on error nothing stays", "[object_file]") {
   Files f;
   const ObjectRef obj = object("d/file", 6);
-  const FilePaths paths = f.destination.paths(obj);
+  FilePaths paths = f.destination.paths(obj);
   OpenedObject opened = open_object_file(f.destination, *f.backend, paths, obj, false, false);
   REQUIRE(opened.file);
   REQUIRE(opened.file->write_at(0, "abc", 3).ok());

@@ -92,7 +92,9 @@ struct Rig {
       if (std::filesystem::exists(staging)) {
         for (const std::string& entry : list_tree(staging)) CHECK(std::filesystem::is_directory(staging + "/" + entry));
       }
-      REQUIRE(destination->remove_staging().ok());
+      auto others = destination->remove_staging();
+      REQUIRE(others.ok());
+      CHECK(others->empty());
     }
   }
 };

@@ -85,7 +85,7 @@ TEST_CASE("task pool: widens while work waits, up to its cap", "[task_pool]") {
 
 TEST_CASE("task pool: work that never waits long does not widen it", "[task_pool]") {
   // 1000 quick works: one thread drains them before any waits 20 ms (the
-  // default is 1 ms; 20 keeps a loaded test machine from widening it).
+  // default is 5 ms; 20 keeps a loaded test machine from widening it).
   caios::TaskPool pool(nullptr, 64, std::chrono::milliseconds(20));
   std::atomic<int> worked{0};
   for (int i = 0; i < 1000; ++i) pool.submit([&worked] { ++worked; }, [] {});

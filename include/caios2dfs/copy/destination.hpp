@@ -9,19 +9,23 @@
 // final name never holds an incomplete file, and a rerun after a crash
 // overwrites the same temporary name instead of leaking a new one.
 //
-// Whole files are staged: written in DEST/.caios2dfs-staging/<h>/ (h: one
-// of 16 directories, by the key's hash) and hard-linked to their final name,
-// then unlinked from the staging directory. Why: a client holds a
-// directory's lock for every create, rename and link in it, so files of one
-// directory are published one at a time, and on a DFS each of those calls
-// is a round trip. A create and a rename in the final directory cost 5 calls
-// under that lock on slowfs; a link costs 2 (README, "One directory"). Where
-// the file system has no hard links (EPERM, EOPNOTSUPP, ...) the first
-// failed link switches the rank to temporary files beside the final name
-// and rename; a file already staged is renamed across. Chunked files, which
-// several ranks write, always use a temporary file beside the final name.
-// An existing final file (an older version of the object) is replaced by
-// rename, atomically.
+// Whole files are staged: written in DEST/.caios2dfs-staging/<job>/<h>/ (job:
+// this run's id, h: one of 16 directories, by the key's hash) and
+// hard-linked to their final name, then unlinked from the staging
+// directory. Why: a client holds a directory's lock for every create, rename
+// and link in it, so files of one directory are published one at a time,
+// and on a DFS each of those calls is a round trip. A create and a rename in
+// the final directory cost 5 calls under that lock on slowfs; a link costs 2
+// (README, "One directory"). A run never opens another run's staging names,
+// so a name a killed run left linked to a final file is never truncated.
+// The rank switches to temporary files beside the final name (and rename)
+// for the rest of the run when the staging directory cannot be made, or a
+// link fails for want of hard links (EPERM, EOPNOTSUPP, ENOSYS, EMLINK: the
+// staged file is renamed across) or across a boundary (EXDEV: a mount point
+// or project quota under DEST; the staged file is copied beside its final
+// name, then renamed). Chunked files, which several ranks write, always use a
+// temporary file beside the final name. An existing final file (an older
+// version of the object) is replaced by rename, atomically.
 //
 // Every call names files relative to an open directory (fs_at.hpp), so it
 // resolves one name, not the whole path.
@@ -32,6 +36,7 @@
 #include <atomic>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "caios2dfs/base/error.hpp"
 #include "caios2dfs/copy/work_item.hpp"
@@ -64,14 +69,15 @@ struct FilePaths {
 /// Pure: `dest_root` joined with the object's relative path; the temporary
 /// file beside the final one.
 FilePaths file_paths(const std::string& dest_root, const ObjectRef& object);
-/// Pure: the same with the temporary file in the staging directory.
-FilePaths staged_file_paths(const std::string& dest_root, const ObjectRef& object);
+/// Pure: the same with the temporary file in run `job`'s staging directory.
+FilePaths staged_file_paths(const std::string& dest_root, const std::string& job, const ObjectRef& object);
 
 class Destination {
  public:
-  /// `stage`: write whole files in the staging directory while the file
-  /// system takes hard links (false: always beside the final name).
-  Destination(std::string root, SkipRule rule, bool stage = true);
+  /// `job`: this run's id, the same on every rank (names its staging
+  /// directory). `stage`: write whole files in the staging directory while
+  /// the file system takes hard links (false: always beside the final name).
+  Destination(std::string root, SkipRule rule, std::string job = "job", bool stage = true);
 
   const std::string& root() const { return root_; }
   /// Paths of a chunked file (temporary file beside the final name).
@@ -87,8 +93,10 @@ class Destination {
   Result<bool> is_current(const FilePaths& paths, const ObjectRef& object) const;
 
   /// mkdir -p of the file's directory (and its staging directory); each
-  /// directory is made once per rank.
-  Status prepare(const FilePaths& paths);
+  /// directory is made once per rank. When the staging directory cannot be
+  /// made, `paths` is turned to a temporary file beside the final name and
+  /// staging stops for this rank.
+  Status prepare(FilePaths& paths);
 
   /// Create (whole_file: or truncate) the temporary file, after prepare().
   Result<std::unique_ptr<WritableFile>> open_temp(FileBackend& backend, const FilePaths& paths, std::uint64_t size,
@@ -104,14 +112,18 @@ class Destination {
   /// Remove the temporary file of an object that failed; a missing file is fine.
   void discard(const FilePaths& paths);
 
-  /// The end of the job, once every rank is done: remove the staging
-  /// directory with anything an interrupted earlier run left in it.
-  Status remove_staging();
+  /// The end of the run, once every rank is done: remove this run's staging
+  /// directory, and the staging root if nothing else is in it. Returns what
+  /// else is there: the staging directories of killed runs, or of a run
+  /// still going (which is why they are not removed).
+  Result<std::vector<std::string>> remove_staging();
 
  private:
-  Status publish_staged(const FileAt& temp, const FileAt& final);
+  Status publish_staged(const FileAt& temp, const FileAt& final, std::int64_t mtime_ns);
+  Status publish_across(const FileAt& temp, const FileAt& final, std::int64_t mtime_ns);
 
   std::string root_;
+  std::string job_;
   SkipRule rule_;
   std::atomic<bool> stage_;
   DirectoryMaker directories_;

@@ -28,11 +28,13 @@ struct OpenedObject {
   std::optional<Error> error;
 };
 
-/// Before the GET. A whole file: the skip check (one stat of the final
-/// name), then, unless a dry run, mkdir -p of its directory and the
-/// temporary file, created empty. A chunk: the shared temporary file only
-/// (rank 0 checked the object and made its directory before splitting it).
-OpenedObject open_object_file(Destination& destination, FileBackend& backend, const FilePaths& paths,
+/// Before the GET. A whole file: the skip check (the directory's listing,
+/// then a stat of the final name if it was listed), then, unless a dry run,
+/// mkdir -p of its directory and the temporary file, created empty (`paths`
+/// may change to a temporary file beside the final name: Destination::
+/// prepare). A chunk: the shared temporary file only (rank 0 checked the
+/// object and made its directory before splitting it).
+OpenedObject open_object_file(Destination& destination, FileBackend& backend, FilePaths& paths,
                               const ObjectRef& object, bool is_chunk, bool dry_run);
 
 /// The bytes still in memory when the GET ended, for the last write.

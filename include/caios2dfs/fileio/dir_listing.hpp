@@ -11,9 +11,10 @@
 // never changes a skip decision. Names created by someone else during the
 // run are not seen, as with rclone, which also lists DEST once.
 //
-// Memory: at most `max_names` names per rank over all listings (the oldest
-// listings are dropped first, and a directory with more than that is never
-// listed: its files are stat'ed one by one).
+// Memory: about `max_names` names per rank over all listings: after each
+// listing the oldest are dropped until the rest fit (several directories
+// read at once may each hold up to `max_names` until then), and a directory
+// with more names than that is not kept: its files are stat'ed one by one.
 //
 // Thread contract: thread-safe; the first thread to ask about a directory
 // lists it while the others asking about it wait.
@@ -48,12 +49,17 @@ class DirectoryListings {
   };
   std::shared_ptr<Listing> listing_for(const std::string& path);
   void read(Listing& listing, const Directory& directory);
-  void account(const std::string& path, std::size_t names);
+  void account(const std::string& path, const std::shared_ptr<Listing>& listing);
 
   const std::size_t max_names_;
   std::mutex mutex_;
   std::unordered_map<std::string, std::shared_ptr<Listing>> by_path_;
-  std::deque<std::pair<std::string, std::size_t>> order_;  ///< listed directories, oldest first, with their size
+  struct Listed {
+    std::string path;
+    std::shared_ptr<Listing> listing;
+    std::size_t names;
+  };
+  std::deque<Listed> order_;  ///< listed directories, oldest first
   std::size_t total_names_ = 0;
 };
 

@@ -81,6 +81,9 @@ Status rename_at(const FileAt& from, const FileAt& to);
 Status link_at(const FileAt& from, const FileAt& to);
 /// unlinkat(2); a missing file is not an error.
 Status remove_file_at(const FileAt& file);
+/// Copy the bytes of `from` into `to` (created or truncated), e.g. across a
+/// boundary that neither link nor rename crosses.
+Status copy_file_at(const FileAt& from, const FileAt& to);
 
 // The same on paths.
 inline Result<std::optional<FileStat>> stat_path(const std::string& path) { return stat_at(FileAt{nullptr, path}); }

@@ -43,8 +43,9 @@ class IoBuffer {
 /// The write buffers of one rank: at most `limit` buffers of `buffer_bytes`
 /// exist at once, which is the rank's memory bound for file data. take()
 /// waits for a give_back() when all are out; spares are kept for reuse.
-/// Thread contract: any thread; buffers are taken on the event loop and
-/// given back by the file-call thread that wrote them.
+/// Thread contract: one thread takes (the event loop: try_take() relies on
+/// being the only taker); any thread gives back (the file-call thread that
+/// wrote the buffer).
 class BufferPool {
  public:
   BufferPool(std::size_t buffer_bytes, std::size_t limit);

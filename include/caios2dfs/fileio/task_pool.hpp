@@ -8,8 +8,9 @@
 // Work runs on a pool thread; its completion runs later on the owner thread,
 // inside run_completions(), never inside submit(). The pool adapts to the
 // file system's latency: it starts one thread, and adds one whenever the
-// oldest queued work has waited `grow_after` (1 ms) with no thread idle, up
-// to max_threads. On a file system that answers in microseconds the queue
+// oldest queued work has waited `grow_after` (5 ms) while more work is
+// queued than threads are idle, up to max_threads (a thread that cannot be
+// started is done without). On a file system that answers in microseconds the queue
 // drains before that and one or two threads do all the work (on ext4, 21
 // threads per rank made no copy faster and cost CPU in switches); on one
 // that answers in milliseconds the pool widens until the calls overlap as
