@@ -136,7 +136,14 @@ Status Destination::publish_staged(const FileAt& temp, const FileAt& final, std:
     return linked;
   }
   // An older file is there (EEXIST), or no link: rename replaces atomically.
-  return rename_at(temp, final);
+  Status renamed = rename_at(temp, final);
+  if (!renamed.ok() && renamed.error().sys_errno == EXDEV) {
+    // EEXIST came first (the kernel looks the name up before the link
+    // checks a project-quota boundary): across it, copy.
+    stage_.store(false, std::memory_order_relaxed);
+    return publish_across(temp, final, mtime_ns);
+  }
+  return renamed;
 }
 
 Status Destination::publish_across(const FileAt& temp, const FileAt& final, std::int64_t mtime_ns) {

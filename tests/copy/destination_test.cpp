@@ -161,6 +161,11 @@ TEST_CASE("a link across a file-system boundary (EXDEV): the file is copied besi
   REQUIRE(destination.prepare(paths).ok());
   REQUIRE(paths.staged());
   caios::testing::write_file(paths.temp_path, "hello");
+  SECTION("new") { CHECK_FALSE(std::filesystem::exists(dest / "a/f.txt")); }
+  SECTION("over an older version") {
+    caios::testing::write_file(dest / "a/f.txt", "old!");
+    CHECK(caios::testing::read_file(dest / "a/f.txt") == "old!");
+  }
   REQUIRE(destination.publish(paths, o.mtime_ns).ok());
   CHECK(caios::testing::read_file(dest / "a/f.txt") == "hello");
   struct stat st {};
