@@ -50,10 +50,9 @@ FilePaths file_paths(const std::string& dest_root, const ObjectRef& object) {
   FilePaths paths;
   paths.final_path = join_path(dest_root, object.relative_path);
   paths.directory = join_path(dest_root, parent_directory(object.relative_path));
-  paths.temp_directory = paths.directory;
   paths.final_name = std::string(file_name(object.relative_path));
   paths.temp_name = temp_name_for(paths.final_name, object.key);
-  paths.temp_path = join_path(paths.directory, paths.temp_name);
+  unstage(paths);
   return paths;
 }
 

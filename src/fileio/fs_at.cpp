@@ -98,27 +98,29 @@ Status remove_file_at(const FileAt& file) {
 }
 
 Status copy_file_at(const FileAt& from, const FileAt& to) {
+  // errno is read before path() allocates, in each error below.
   UniqueFd in(::openat(from.dirfd(), from.name.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!in) return errno_error("open", from.path(), errno);
+  if (int error_number = errno; !in) return errno_error("open", from.path(), error_number);
   UniqueFd out(::openat(to.dirfd(), to.name.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-  if (!out) return errno_error("open", to.path(), errno);
+  if (int error_number = errno; !out) return errno_error("open", to.path(), error_number);
   std::vector<char> buffer(1 << 20);
   std::uint64_t offset = 0;
   for (;;) {
     const ssize_t n = ::read(in.get(), buffer.data(), buffer.size());
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return errno_error("read", from.path(), errno, offset);
+    if (int error_number = errno; n < 0) return errno_error("read", from.path(), error_number, offset);
     if (n == 0) break;
-    for (ssize_t done = 0; done < n;) {
-      const ssize_t w = ::write(out.get(), buffer.data() + done, static_cast<std::size_t>(n - done));
-      if (w < 0 && errno == EINTR) continue;
-      if (w < 0) return errno_error("write", to.path(), errno, offset + static_cast<std::uint64_t>(done));
-      done += w;
+    if (Status written = write_all(out.get(), buffer.data(), static_cast<std::size_t>(n), to.path(), offset);
+        !written.ok()) {
+      return written;
     }
     offset += static_cast<std::uint64_t>(n);
   }
   // close() reports deferred write errors on network file systems.
-  if (::close(out.release()) != 0) return errno_error("close", to.path(), errno);
+  if (::close(out.release()) != 0) {
+    const int error_number = errno;
+    return errno_error("close", to.path(), error_number);
+  }
   return ok_status();
 }
 

@@ -78,21 +78,25 @@ Status remove_tree(const std::string& path) {
   return ok_status();
 }
 
+Status write_all(int fd, const char* data, std::size_t size, std::string_view path, std::uint64_t offset) {
+  std::size_t written = 0;
+  while (written < size) {
+    const ssize_t n = ::write(fd, data + written, size - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return errno_error("write", path, errno, offset + written);
+    written += static_cast<std::size_t>(n);
+  }
+  return ok_status();
+}
+
 Status write_file_atomically(const std::string& path, std::string_view text) {
   const std::string temp = path + ".tmp";
   const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return errno_error("open", temp, errno);
-  std::size_t written = 0;
-  while (written < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const int error_number = errno;
-      ::close(fd);
-      (void)::unlink(temp.c_str());
-      return errno_error("write", temp, error_number, written);
-    }
-    written += static_cast<std::size_t>(n);
+  if (Status written = write_all(fd, text.data(), text.size(), temp); !written.ok()) {
+    ::close(fd);
+    (void)::unlink(temp.c_str());
+    return written;
   }
   if (::close(fd) != 0) return errno_error("close", temp, errno);
   if (::rename(temp.c_str(), path.c_str()) != 0) return errno_error("rename", path, errno);

@@ -6,14 +6,6 @@
 
 namespace caios {
 
-namespace {
-
-std::int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
 
 TaskPool::TaskPool(std::function<void()> wake, int max_threads, std::chrono::nanoseconds grow_after)
     : wake_(std::move(wake)), max_threads_(std::max(0, max_threads)), grow_after_(grow_after) {}
@@ -46,10 +38,10 @@ void TaskPool::submit(Work work, Completion done) {
   }  // unlocked here
 
   {
-    const std::int64_t start = now_ns();
+    const Clock::time_point start = Clock::now();
     work();
     std::lock_guard<std::mutex> lock(mutex_);
-    work_ns_ += now_ns() - start;
+    work_ns_ += std::chrono::nanoseconds(Clock::now() - start).count();
     finished_.push_back(std::move(done));
   }
 }
@@ -115,9 +107,9 @@ void TaskPool::run() {
     queue_.pop_front();
     grow_locked(Clock::now());  // the work behind it may have waited too
     lock.unlock();
-    const std::int64_t start = now_ns();
+    const Clock::time_point start = Clock::now();
     task.work();
-    const std::int64_t took = now_ns() - start;
+    const std::int64_t took = std::chrono::nanoseconds(Clock::now() - start).count();
     lock.lock();
     work_ns_ += took;
     ++idle_;

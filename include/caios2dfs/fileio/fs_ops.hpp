@@ -47,6 +47,11 @@ class DirectoryMaker {
 /// staging directory only.
 Status remove_tree(const std::string& path);
 
+/// write(2) all of [data, data+size) to `fd` at its current position,
+/// through EINTR and short writes; errors name `path` and the file offset
+/// (`offset` + bytes written).
+Status write_all(int fd, const char* data, std::size_t size, std::string_view path, std::uint64_t offset = 0);
+
 /// Write `text` to `path` through a temporary file and rename, so a reader
 /// never sees half a report.
 Status write_file_atomically(const std::string& path, std::string_view text);
