@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "caios2dfs/copy/object_file.hpp"
+#include "caios2dfs/copy/work_plan.hpp"
 
 namespace caios {
 
@@ -68,11 +69,17 @@ void TransferExecutor::add(WorkItem item) {
 }
 
 bool TransferExecutor::wants_work() const {
-  if (opening_ + static_cast<int>(opened_.size()) >= options_.transfers) return false;
-  for (const auto& active : active_) {
-    if (active->next_object < active->item.objects.size()) return false;
-  }
-  return true;
+  const auto unstarted = std::count_if(active_.begin(), active_.end(), [](const auto& active) {
+    return active->next_object < active->item.objects.size();
+  });
+  return unstarted < options_.items_in_turn;
+}
+
+std::vector<std::string_view> TransferExecutor::active_directories() const {
+  std::vector<std::string_view> directories;
+  directories.reserve(active_.size());
+  for (const auto& active : active_) directories.push_back(item_directory(active->item));
+  return directories;
 }
 
 void TransferExecutor::pump() {
@@ -96,14 +103,21 @@ bool TransferExecutor::start_ready_gets() {
 
 bool TransferExecutor::open_more_objects() {
   bool started = false;
+  // One object from each item in turn: the item that gave one goes to the
+  // back of the list.
+  while (opening_ + static_cast<int>(opened_.size()) < options_.transfers) {
+    const auto next = std::find_if(active_.begin(), active_.end(), [](const auto& active) {
+      return active->next_object < active->item.objects.size();
+    });
+    if (next == active_.end()) break;
+    ActiveItem& active = **next;
+    active_.splice(active_.end(), active_, next);
+    start_object(active, active.item.objects[active.next_object++]);
+    started = true;
+  }
   for (auto it = active_.begin(); it != active_.end();) {
     ActiveItem& active = **it;
     ++it;  // the item may finish (and be erased) below
-    while (opening_ + static_cast<int>(opened_.size()) < options_.transfers &&
-           active.next_object < active.item.objects.size()) {
-      start_object(active, active.item.objects[active.next_object++]);
-      started = true;
-    }
     maybe_finish_item(active);  // e.g. an item without objects
   }
   return started && destination_ == nullptr;

@@ -49,6 +49,22 @@ std::size_t steal_count(std::size_t queued, bool victim_saturated) {
   return victim_saturated ? (queued + 1) / 2 : queued / 2;
 }
 
+std::string_view item_directory(const WorkItem& item) {
+  if (item.objects.empty()) return {};
+  const std::string_view path = item.objects.front().relative_path;
+  const std::size_t slash = path.rfind('/');
+  return slash == std::string_view::npos ? std::string_view{} : path.substr(0, slash);
+}
+
+std::size_t pick_next_item(const std::deque<WorkItem>& queue, const std::vector<std::string_view>& busy,
+                           std::size_t scan) {
+  const std::size_t end = std::min(queue.size(), scan);
+  for (std::size_t index = 0; index < end; ++index) {
+    if (std::find(busy.begin(), busy.end(), item_directory(queue[index])) == busy.end()) return index;
+  }
+  return 0;
+}
+
 int pick_victim(int self, int size, std::mt19937_64& random) {
   std::uniform_int_distribution<int> pick(0, size - 2);
   const int victim = pick(random);

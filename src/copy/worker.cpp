@@ -9,6 +9,10 @@ namespace caios {
 
 namespace {
 
+/// How far into its queue a rank looks for an item in a directory none of
+/// its started items is in (pick_next_item).
+constexpr std::size_t kItemScan = 64;
+
 ExecutorOptions executor_options(const CopyJob& job) {
   ExecutorOptions options;
   options.bucket = job.source.bucket;
@@ -52,8 +56,10 @@ void Worker::poll_io() {
 bool Worker::step() {
   bool progressed = false;
   while (executor_.wants_work() && !queue_.empty()) {
-    WorkItem item = std::move(queue_.front());
-    queue_.pop_front();
+    const auto next = queue_.begin() + static_cast<std::ptrdiff_t>(
+                                           pick_next_item(queue_, executor_.active_directories(), kItemScan));
+    WorkItem item = std::move(*next);
+    queue_.erase(next);
     executor_.add(std::move(item));
     progressed = true;
   }

@@ -74,9 +74,10 @@ struct Rig {
     return options;
   }
 
-  /// Run items until each has reported done (at most 20 s: never hang).
-  void run(std::vector<WorkItem> items) {
-    const std::size_t expected = done.size() + items.size();
+  /// Run items, and `added_before` items given to add() already, until each
+  /// has reported done (at most 20 s: never hang).
+  void run(std::vector<WorkItem> items, std::size_t added_before = 0) {
+    const std::size_t expected = done.size() + added_before + items.size();
     for (WorkItem& item : items) executor.add(std::move(item));
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     while (done.size() < expected && std::chrono::steady_clock::now() < deadline) {
@@ -177,6 +178,37 @@ TEST_CASE("hundreds of objects through the pipeline land exactly, opened ahead o
   for (const auto& [key, object] : objects) wrong += read_file(dest / key) != object.data;
   CHECK(wrong == 0);
   CHECK(list_tree(dest.path()).size() == 300 + 7);  // no temporary file left
+}
+
+TEST_CASE("the executor takes items_in_turn items at once, whatever their directories", "[executor]") {
+  TempDir dest;
+  Destination destination(dest.path(), SkipRule::size_and_mtime);
+  std::map<std::string, FakeObject> objects;
+  std::vector<WorkItem> items;
+  for (const char* directory : {"a", "b", "c"}) {
+    std::vector<ObjectRef> refs;
+    for (int i = 0; i < 5; ++i) {
+      const std::string key = fmt::format("{}/obj{}", directory, i);
+      objects[key] = FakeObject{pattern(1000 + i, directory[0])};
+      refs.push_back(ref(key, objects[key].data.size()));
+    }
+    items.push_back(batch(refs));
+  }
+  ExecutorOptions options;
+  options.transfers = 2;
+  options.items_in_turn = 2;
+  Rig rig(objects, &destination, options);
+  CHECK(rig.executor.wants_work());
+  rig.executor.add(items[0]);
+  CHECK(rig.executor.wants_work());  // its opens fill the lookahead; a second item still fits
+  rig.executor.add(items[1]);
+  CHECK_FALSE(rig.executor.wants_work());
+  CHECK(rig.executor.active_directories() == std::vector<std::string_view>{"a", "b"});
+  rig.run({items[2]}, 2);
+  CHECK(rig.stats.objects_copied == 15);
+  std::size_t wrong = 0;
+  for (const auto& [key, object] : objects) wrong += read_file(dest / key) != object.data;
+  CHECK(wrong == 0);
 }
 
 TEST_CASE("a file in the way of a directory fails that object only", "[executor]") {

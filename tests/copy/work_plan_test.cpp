@@ -107,6 +107,26 @@ TEST_CASE("stealing takes half, and never a busy victim's last item unless it is
   for (int i = 0; i < 100; ++i) CHECK(pick_victim(0, 2, random) == 1);
 }
 
+TEST_CASE("the next item is one in a directory the rank is not busy in, within the scan", "[work_plan]") {
+  const auto item_in = [](const std::string& first_path) {
+    WorkItem item;
+    item.objects.push_back(ObjectRef{first_path, first_path, 1, "", 0});
+    item.objects.push_back(ObjectRef{"other", "elsewhere/other", 1, "", 0});  // only the first counts
+    return item;
+  };
+  CHECK(item_directory(item_in("a/b/c")) == "a/b");
+  CHECK(item_directory(item_in("top-level")).empty());
+  CHECK(item_directory(WorkItem{}).empty());
+
+  const std::deque<WorkItem> queue{item_in("d1/x"), item_in("d1/y"), item_in("d2/x"), item_in("top")};
+  CHECK(pick_next_item(queue, {}, 64) == 0);
+  CHECK(pick_next_item(queue, {"d1"}, 64) == 2);
+  CHECK(pick_next_item(queue, {"d1", "d2"}, 64) == 3);
+  CHECK(pick_next_item(queue, {"d1", "d2", ""}, 64) == 0);  // all busy: in order
+  CHECK(pick_next_item(queue, {"d1"}, 2) == 0);              // d2 is beyond the scan
+  CHECK(pick_next_item(std::deque<WorkItem>{}, {"d1"}, 64) == 0);
+}
+
 TEST_CASE("the chunk tracker publishes an object once, after its last chunk", "[work_plan]") {
   ChunkTracker tracker;
   tracker.expect(7, object("big", 90), 3);

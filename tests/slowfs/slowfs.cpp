@@ -6,6 +6,10 @@
 //
 //   slowfs --backing=DIR --delay-us=N [--refuse-direct] [--no-links] MOUNTPOINT [FUSE options, e.g. -f]
 //
+// The getattr that libfuse makes right after a create, mkdir, link or
+// setattr is free: a DFS returns those attributes in the reply itself. The
+// lookup the kernel makes before a create or link is charged (a DFS client
+// may skip it for an exclusive create; slowfs does not model that).
 // Calls run on libfuse's thread pool, so concurrent calls wait concurrently,
 // as concurrent RPCs to a DFS do. The kernel caches nothing (entry, negative
 // and attribute timeouts 0): every lookup reaches us and pays the delay, the
@@ -32,6 +36,7 @@
 #include <cstdlib>
 #include <string>
 #include <thread>
+#include <utility>
 
 namespace {
 
@@ -56,16 +61,29 @@ void round_trip() {
 
 int result(int rc) { return rc < 0 ? -errno : 0; }
 
+/// A DFS answers a create, mkdir, link or setattr with the file's attributes
+/// in the same reply (NFSv3 post-op attributes, an NFSv4 compound's GETATTR,
+/// Lustre's and SMB's replies alike). libfuse's high-level API asks for them
+/// in a second getattr call on the same thread right after a successful one;
+/// that call is part of the reply, so it pays no round trip of its own.
+thread_local bool attributes_in_reply = false;
+
+/// The result of a call whose reply carries the attributes.
+int replied_with_attributes(int rc) {
+  attributes_in_reply = rc == 0;
+  return rc;
+}
+
 // ---- metadata: each waits one round trip
 
 int fs_getattr(const char* path, struct stat* st, fuse_file_info* fi) {
-  round_trip();
+  if (!std::exchange(attributes_in_reply, false)) round_trip();
   return result(fi != nullptr ? ::fstat(static_cast<int>(fi->fh), st) : ::lstat(real(path).c_str(), st));
 }
 
 int fs_mkdir(const char* path, mode_t mode) {
   round_trip();
-  return result(::mkdir(real(path).c_str(), mode));
+  return replied_with_attributes(result(::mkdir(real(path).c_str(), mode)));
 }
 
 int fs_unlink(const char* path) {
@@ -86,23 +104,25 @@ int fs_rename(const char* from, const char* to, unsigned int flags) {
 
 int fs_link(const char* from, const char* to) {
   round_trip();
-  return result(::link(real(from).c_str(), real(to).c_str()));
+  return replied_with_attributes(result(::link(real(from).c_str(), real(to).c_str())));
 }
 
 int fs_chmod(const char* path, mode_t mode, fuse_file_info* fi) {
   round_trip();
-  return result(fi != nullptr ? ::fchmod(static_cast<int>(fi->fh), mode) : ::chmod(real(path).c_str(), mode));
+  return replied_with_attributes(
+      result(fi != nullptr ? ::fchmod(static_cast<int>(fi->fh), mode) : ::chmod(real(path).c_str(), mode)));
 }
 
 int fs_truncate(const char* path, off_t size, fuse_file_info* fi) {
   round_trip();
-  return result(fi != nullptr ? ::ftruncate(static_cast<int>(fi->fh), size) : ::truncate(real(path).c_str(), size));
+  return replied_with_attributes(
+      result(fi != nullptr ? ::ftruncate(static_cast<int>(fi->fh), size) : ::truncate(real(path).c_str(), size)));
 }
 
 int fs_utimens(const char* path, const struct timespec times[2], fuse_file_info* fi) {
   round_trip();
-  if (fi != nullptr) return result(::futimens(static_cast<int>(fi->fh), times));
-  return result(::utimensat(AT_FDCWD, real(path).c_str(), times, AT_SYMLINK_NOFOLLOW));
+  if (fi != nullptr) return replied_with_attributes(result(::futimens(static_cast<int>(fi->fh), times)));
+  return replied_with_attributes(result(::utimensat(AT_FDCWD, real(path).c_str(), times, AT_SYMLINK_NOFOLLOW)));
 }
 
 int open_backing(const char* path, int flags, mode_t mode, fuse_file_info* fi) {
@@ -115,7 +135,7 @@ int open_backing(const char* path, int flags, mode_t mode, fuse_file_info* fi) {
 
 int fs_create(const char* path, mode_t mode, fuse_file_info* fi) {
   round_trip();
-  return open_backing(path, fi->flags | O_CREAT, mode, fi);
+  return replied_with_attributes(open_backing(path, fi->flags | O_CREAT, mode, fi));
 }
 
 int fs_open(const char* path, fuse_file_info* fi) {

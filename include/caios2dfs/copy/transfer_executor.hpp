@@ -32,6 +32,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "caios2dfs/copy/destination.hpp"
 #include "caios2dfs/copy/stats.hpp"
@@ -50,6 +52,12 @@ struct ExecutorOptions {
   /// Most file-call threads; 0 runs the file calls on the event loop (for a
   /// backend that is not thread_safe()). Negative: the default for `transfers`.
   int file_threads = -1;
+  /// Items whose objects are opened in turn, one object from each. A batch
+  /// holds consecutive keys, so mostly one directory; and a file system
+  /// creates and links names in one directory one at a time (the kernel
+  /// holds the directory's lock across each call, a network round trip on a
+  /// DFS). Several items in turn keep several directories busy.
+  int items_in_turn = 8;
   bool dry_run = false;
   int verbosity = 0;
 };
@@ -70,9 +78,11 @@ class TransferExecutor {
   void add(WorkItem item);
   /// Start GETs for opened objects and open more, as capacity allows.
   void pump();
-  /// Room for more work: every object of the active items has started and
-  /// fewer than `transfers` are waiting to be opened or for a request slot.
+  /// Room for another item: fewer than `items_in_turn` items have objects
+  /// not yet started.
   bool wants_work() const;
+  /// The directories (item_directory) of the items taken and not yet done.
+  std::vector<std::string_view> active_directories() const;
   /// Requests running now.
   int running() const { return running_; }
   bool idle() const { return active_.empty(); }

@@ -2,12 +2,15 @@
 //  - WorkPlanner turns listed objects into work items by bytes: batches of
 //    small objects, and chunks of objects at or above the cutoff;
 //  - steal_count / pick_victim decide how work moves between ranks;
+//  - pick_next_item chooses which queued item a rank starts next;
 //  - ChunkTracker (rank 0) knows when every chunk of a large object is in
 //    place, so the file can be published under its final name.
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <optional>
+#include <string_view>
 #include <random>
 #include <unordered_map>
 #include <vector>
@@ -20,7 +23,10 @@ struct PlanLimits {
   std::uint64_t multi_thread_cutoff = 64ull << 20;  ///< objects >= this are chunked
   std::uint64_t chunk_size = 64ull << 20;
   std::uint64_t batch_bytes = 64ull << 20;  ///< close a batch at this many bytes...
-  std::size_t batch_objects = 64;           ///< ...or this many objects
+  /// ...or this many objects: small enough that a rank holds several
+  /// batches in turn (ExecutorOptions::items_in_turn) and still leaves most
+  /// of its queue to thieves.
+  std::size_t batch_objects = 16;
 };
 
 class WorkPlanner {
@@ -53,6 +59,19 @@ std::size_t steal_count(std::size_t queued, bool victim_saturated);
 
 /// A random rank other than `self` (uniform). `size` must be > 1.
 int pick_victim(int self, int size, std::mt19937_64& random);
+
+/// The directory under DEST an item's files land in (its first object's;
+/// "" for DEST itself). A batch holds consecutive keys, so mostly one.
+std::string_view item_directory(const WorkItem& item);
+
+/// Which of `queue` to start next, given the directories of the items a rank
+/// has started (`busy`): the first of the first `scan` items whose directory
+/// is not busy, else the front. A file system creates names in one directory
+/// one at a time (the kernel holds the directory's lock across each call, a
+/// network round trip on a DFS), so items in different directories publish
+/// in parallel. Returns 0 for an empty queue.
+std::size_t pick_next_item(const std::deque<WorkItem>& queue, const std::vector<std::string_view>& busy,
+                           std::size_t scan);
 
 /// Rank 0 deals new items to ranks by bytes: each item goes to the rank with
 /// the fewest bytes dealt so far (ties: the lowest rank), so every rank
