@@ -18,6 +18,7 @@ const char* error_kind_name(ErrorKind kind) noexcept {
     case ErrorKind::invalid_key: return "invalid_key";
     case ErrorKind::config: return "config";
     case ErrorKind::cancelled: return "cancelled";
+    case ErrorKind::checksum: return "checksum";
   }
   // Only reachable with a value cast from an out-of-range integer; a name is
   // still better than undefined behaviour in a report.

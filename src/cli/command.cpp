@@ -98,6 +98,8 @@ CopyJob make_copy_job(const CopyOptions& options, S3Location source, PathFilter 
   job.iterations = options.iterations;
   job.transfers = options.transfers;
   job.file_threads = options.file_threads;
+  job.verify = !options.ignore_checksum;
+  job.retries = options.retries;
   job.multi_thread_cutoff = options.multi_thread_cutoff;
   job.chunk_size = options.chunk_size;
   job.buffer_size = options.buffer_size;

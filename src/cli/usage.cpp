@@ -49,6 +49,11 @@ Values go as --flag VALUE or --flag=VALUE; switches take --flag=false; -- ends t
 Skipping: by default an object is skipped when its DEST file exists with the object's size
 and modification time; with --ignore-existing, whenever its DEST file exists.
 
+Integrity: an object fetched whole whose ETag is an MD5 (single-part uploads) is hashed as
+it arrives; a mismatch is fetched again from scratch (up to 2 more times, fewer with
+--retries 0 or 1) and never gets its final name. Other objects (multipart, chunked across
+ranks) are copied unverified for now; the summary and --report count both kinds.
+
 Exit codes:
   0  every object copied or rightly skipped
   1  some objects failed (see --report, --failed-list); rerun to fetch only what is missing

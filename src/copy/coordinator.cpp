@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "caios2dfs/copy/integrity.hpp"
 #include "caios2dfs/copy/key_path.hpp"
 #include "caios2dfs/copy/messages.hpp"
 #include "caios2dfs/copy/report.hpp"
@@ -209,6 +210,10 @@ void Coordinator::publish_chunked(std::uint64_t object_id, ChunkTracker::Finishe
   }
   ++objects_done_;
   ++summary_.objects_copied;
+  if (destination_ != nullptr) {
+    // Not checked yet: the chunks' bytes were never hashed as one stream.
+    ++stats_.unverified_by_reason[static_cast<std::size_t>(plan_check(job_.verify, true, object.etag).reason)];
+  }
   if (job_.verbosity > 0) fmt::print("copied: {} ({} bytes)\n", object.key, object.size);
 }
 

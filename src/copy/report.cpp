@@ -25,6 +25,43 @@ std::string kinds_text(const std::array<std::uint64_t, kErrorKinds>& counts) {
   return text.empty() ? "none" : text;
 }
 
+/// Objects checked and not, over all ranks (integrity.hpp).
+struct CheckTotals {
+  std::uint64_t verified = 0;
+  std::array<std::uint64_t, kUnverifiedReasons> unverified{};
+  std::uint64_t unverified_total = 0;
+  std::uint64_t mismatches_refetched = 0;
+  std::uint64_t mismatches_failed = 0;
+};
+
+CheckTotals check_totals(const RunSummary& s) {
+  CheckTotals totals;
+  for (const RankStats& r : s.ranks) {
+    totals.verified += r.objects_verified;
+    for (std::size_t i = 0; i < kUnverifiedReasons; ++i) {
+      totals.unverified[i] += r.unverified_by_reason[i];
+      totals.unverified_total += r.unverified_by_reason[i];
+    }
+  }
+  const auto checksum = static_cast<std::size_t>(ErrorKind::checksum);
+  totals.mismatches_refetched = sum_by_kind(s.ranks, &RankStats::retries_by_kind)[checksum];
+  totals.mismatches_failed = sum_by_kind(s.ranks, &RankStats::errors_by_kind)[checksum];
+  return totals;
+}
+
+std::string checks_line(const RunSummary& s) {
+  const CheckTotals totals = check_totals(s);
+  std::string reasons;
+  for (std::size_t i = 0; i < kUnverifiedReasons; ++i) {
+    if (totals.unverified[i] == 0) continue;
+    if (!reasons.empty()) reasons += ", ";
+    reasons += fmt::format("{} {}", unverified_name(static_cast<Unverified>(i)), totals.unverified[i]);
+  }
+  return fmt::format("  checks    MD5 verified {}  unverified {}{}  mismatches {} fetched again, {} failed\n",
+                     totals.verified, totals.unverified_total, reasons.empty() ? "" : fmt::format(" ({})", reasons),
+                     totals.mismatches_refetched, totals.mismatches_failed);
+}
+
 }  // namespace
 
 std::string format_summary(const RunSummary& s, bool detailed) {
@@ -66,6 +103,7 @@ std::string format_summary(const RunSummary& s, bool detailed) {
   }
   out += fmt::format("  requests  {}  retries {} ({})\n", totals.requests, totals.retries,
                      kinds_text(sum_by_kind(s.ranks, &RankStats::retries_by_kind)));
+  if (s.mode == "copy" && !s.dry_run) out += checks_line(s);
   if (detailed) {
     std::int64_t total_ns = 0, max_ns = 0, thread_ns = 0;
     int most_threads = 0;
@@ -157,6 +195,24 @@ void write_performance(JsonWriter& w, const RunSummary& s) {
   w.end_object();
 }
 
+/// What the copied objects' bytes were checked against.
+void write_checks(JsonWriter& w, const RunSummary& s) {
+  const CheckTotals totals = check_totals(s);
+  w.key("checks");
+  w.begin_object();
+  w.key("verified_md5"), w.value(totals.verified);
+  w.key("unverified"), w.value(totals.unverified_total);
+  w.key("unverified_by_reason");
+  w.begin_object();
+  for (std::size_t i = 0; i < kUnverifiedReasons; ++i) {
+    if (totals.unverified[i] > 0) w.key(unverified_name(static_cast<Unverified>(i))), w.value(totals.unverified[i]);
+  }
+  w.end_object();
+  w.key("mismatches_fetched_again"), w.value(totals.mismatches_refetched);
+  w.key("mismatches_failed"), w.value(totals.mismatches_failed);
+  w.end_object();
+}
+
 void write_per_rank(JsonWriter& w, const RunSummary& s) {
   w.key("per_rank");
   w.begin_array();
@@ -199,6 +255,7 @@ std::string format_report_json(const RunSummary& s) {
   w.begin_object();
   write_counts(w, s);
   write_performance(w, s);
+  if (s.mode == "copy" && !s.dry_run) write_checks(w, s);
   write_per_rank(w, s);
   write_failures(w, s);
   w.end_object();

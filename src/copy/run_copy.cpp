@@ -53,11 +53,12 @@ void event_loop(Comm& comm, Worker& worker, Coordinator* coordinator) {
   }
 }
 
-/// Retries of every request this rank made (listing and HEADs included).
+/// Retries of every request this rank made (listing and HEADs included),
+/// added to the executor's own (objects fetched again after a mismatch).
 void add_client_retries(RankStats& stats, const S3ClientStats& client) {
-  stats.retries = client.retries;
+  stats.retries += client.retries;
   for (std::size_t i = 0; i < kErrorKinds && i < client.retries_by_kind.size(); ++i) {
-    stats.retries_by_kind[i] = client.retries_by_kind[i];
+    stats.retries_by_kind[i] += client.retries_by_kind[i];
   }
 }
 

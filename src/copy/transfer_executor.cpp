@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <cstring>
 
+#include "caios2dfs/copy/integrity.hpp"
 #include "caios2dfs/copy/object_file.hpp"
 #include "caios2dfs/copy/work_plan.hpp"
+#include "caios2dfs/s3/md5.hpp"
 
 namespace caios {
 
@@ -34,6 +36,10 @@ struct TransferExecutor::ObjectTransfer : std::enable_shared_from_this<ObjectTra
   bool get_done = false;
   std::optional<Result<GetResult>> result;
   std::optional<Error> error;  ///< stage 3's verdict, written on a file-call thread
+  int attempt = 1;             ///< fetches of this object so far, this one included
+  CheckPlan check;             ///< what the bytes are checked against (integrity.hpp)
+  std::optional<Md5> md5;      ///< the bytes so far, when check.md5 is set
+  std::optional<Md5Digest> received_md5;  ///< md5's result once the GET is done
 };
 
 TransferExecutor::TransferExecutor(S3Client& client, FileBackend& backend, Destination* destination,
@@ -68,11 +74,28 @@ void TransferExecutor::add(WorkItem item) {
   pump();
 }
 
+namespace {
+
+/// Bytes of an item's objects not started yet.
+std::uint64_t unstarted_bytes(const WorkItem& item, std::size_t next_object) {
+  if (next_object >= item.objects.size()) return 0;
+  if (item.kind == WorkKind::chunk) return item.length;
+  std::uint64_t bytes = 0;
+  for (std::size_t i = next_object; i < item.objects.size(); ++i) bytes += item.objects[i].size;
+  return bytes;
+}
+
+}  // namespace
+
 bool TransferExecutor::wants_work() const {
-  const auto unstarted = std::count_if(active_.begin(), active_.end(), [](const auto& active) {
-    return active->next_object < active->item.objects.size();
-  });
-  return unstarted < options_.items_in_turn;
+  int items = 0;
+  std::uint64_t bytes = 0;
+  for (const auto& active : active_) {
+    if (active->next_object >= active->item.objects.size()) continue;
+    ++items;
+    bytes += unstarted_bytes(active->item, active->next_object);
+  }
+  return items < options_.items_in_turn && bytes < options_.unstarted_bytes_limit;
 }
 
 std::vector<std::string_view> TransferExecutor::active_directories() const {
@@ -112,7 +135,7 @@ bool TransferExecutor::open_more_objects() {
     if (next == active_.end()) break;
     ActiveItem& active = **next;
     active_.splice(active_.end(), active_, next);
-    start_object(active, active.item.objects[active.next_object++]);
+    start_object(active, active.item.objects[active.next_object++], 1);
     started = true;
   }
   for (auto it = active_.begin(); it != active_.end();) {
@@ -155,11 +178,13 @@ void TransferExecutor::fail_object(ActiveItem& item, const ObjectRef& object, co
   if (options_.verbosity >= 0) fmt::print(stderr, "ERROR: {}: {}\n", object.key, error.to_string());
 }
 
-void TransferExecutor::start_object(ActiveItem& item, const ObjectRef& object) {
+void TransferExecutor::start_object(ActiveItem& item, const ObjectRef& object, int attempt) {
   auto transfer = std::make_shared<ObjectTransfer>();
   transfer->item = &item;
   transfer->object = &object;
   transfer->is_chunk = item.item.kind == WorkKind::chunk;
+  transfer->attempt = attempt;
+  transfer->check = plan_check(options_.verify, transfer->is_chunk, object.etag);
   transfer->buffer_offset = transfer->is_chunk ? item.item.offset : 0;
   ++item.started;
   if (destination_ == nullptr) {
@@ -216,6 +241,7 @@ void TransferExecutor::start_get(const TransferPtr& transfer) {
     request.offset = transfer->item->item.offset;
     request.length = transfer->item->item.length;
   }  // else: the whole object (no Range), which also serves empty objects
+  if (transfer->check.md5 && transfer->file) transfer->md5.emplace();
   stats_.note_start(wall_clock_ns());
   ++stats_.requests;
   note_running_change(+1);
@@ -231,6 +257,7 @@ RangeSink TransferExecutor::make_sink(ObjectTransfer* raw) {
       return true;
     }
     if (raw->write_error) return false;  // a write on a file-call thread failed
+    if (raw->md5) raw->md5->update(data, size);
     while (size > 0) {
       if (!raw->buffer) raw->buffer = buffers_.try_take();
       if (!raw->buffer) {
@@ -315,10 +342,17 @@ std::optional<Error> TransferExecutor::check_result(const ObjectTransfer& transf
                       fmt::format("object is now {} bytes, listed as {}: it changed during the copy",
                                   result->object_size, object.size));
   }
+  if (transfer.received_md5 && *transfer.received_md5 != *transfer.check.md5) {
+    return checksum_mismatch(object.key, *transfer.received_md5, *transfer.check.md5);
+  }
   return std::nullopt;
 }
 
 void TransferExecutor::submit_finish(const TransferPtr& transfer) {
+  if (transfer->md5) {
+    transfer->received_md5 = transfer->md5->finish();
+    if (!transfer->received_md5) transfer->check = CheckPlan{std::nullopt, Unverified::no_hasher};
+  }
   std::optional<Error> error = check_result(*transfer);
   if (!transfer->file) {  // --bench read
     transfer->error = std::move(error);
@@ -343,6 +377,18 @@ void TransferExecutor::complete(ObjectTransfer& transfer) {
   const std::uint64_t bytes = transfer.error ? 0 : transfer.result->value().bytes;
   // Only bytes that ended up in a good file count (--bench read counted them as they came).
   if (destination_ != nullptr) stats_.bytes += bytes;
+  if (transfer.error && transfer.error->kind == ErrorKind::checksum &&
+      transfer.attempt < checksum_attempts(options_.retries)) {
+    // Fetched again from its first byte into a new temporary file (stage 3
+    // removed this one): the object has not ended.
+    ++stats_.retries;
+    ++stats_.retries_by_kind[static_cast<std::size_t>(ErrorKind::checksum)];
+    if (options_.verbosity >= 0) fmt::print(stderr, "NOTICE: {}: fetching again\n", transfer.error->to_string());
+    --item.started;
+    start_object(item, object, transfer.attempt + 1);
+    pump();
+    return;
+  }
   if (transfer.error) {
     if (transfer.is_chunk) item.done.chunk_ok = false;
     fail_object(item, object, *transfer.error);
@@ -352,6 +398,11 @@ void TransferExecutor::complete(ObjectTransfer& transfer) {
   } else {
     ++stats_.objects_copied;
     ++item.done.objects_copied;
+    if (transfer.received_md5) {
+      ++stats_.objects_verified;
+    } else if (destination_ != nullptr) {  // not --bench read
+      ++stats_.unverified_by_reason[static_cast<std::size_t>(transfer.check.reason)];
+    }
     item.done.bytes += bytes;
     if (options_.verbosity > 0) fmt::print("copied: {} ({} bytes)\n", object.key, bytes);
   }

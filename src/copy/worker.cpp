@@ -19,6 +19,8 @@ ExecutorOptions executor_options(const CopyJob& job) {
   options.buffer_bytes = job.buffer_size;
   options.transfers = job.transfers;
   options.file_threads = job.file_threads;
+  options.verify = job.verify;
+  options.retries = job.retries;
   options.dry_run = job.dry_run;
   options.verbosity = job.verbosity;
   return options;

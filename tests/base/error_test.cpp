@@ -92,6 +92,7 @@ TEST_CASE("Error::to_string and error_kind_name", "[error]") {
   CHECK(std::string(error_kind_name(ErrorKind::invalid_key)) == "invalid_key");
   CHECK(std::string(error_kind_name(ErrorKind::config)) == "config");
   CHECK(std::string(error_kind_name(ErrorKind::cancelled)) == "cancelled");
+  CHECK(std::string(error_kind_name(ErrorKind::checksum)) == "checksum");
 }
 
 }  // namespace caios

@@ -58,6 +58,7 @@ TEST_CASE("switches: alone, =true, =false", "[copy_options]") {
   CHECK(copy_with({"--ignore-existing"}).ignore_existing);
   CHECK(copy_with({"--ignore-existing=true"}).ignore_existing);
   CHECK_FALSE(copy_with({"--ignore-existing", "--ignore-existing=false"}).ignore_existing);
+  CHECK(copy_with({"--ignore-checksum"}).ignore_checksum);
   CHECK(copy_with({"--dry-run"}).dry_run);
   CHECK(copy_with({"-n"}).dry_run);
   CHECK(copy_with({"--dry-run=1"}).dry_run);

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "caios2dfs/copy/transfer_executor.hpp"
+#include "caios2dfs/s3/md5.hpp"
 #include "support/fake_s3_objects.hpp"
 #include "support/temp_dir.hpp"
 
@@ -48,6 +49,17 @@ WorkItem chunk(const ObjectRef& object, std::uint64_t offset, std::uint64_t leng
   return item;
 }
 
+/// The ETag a single-part upload of `data` gets: its MD5 in quotes.
+std::string md5_etag(const std::string& data) {
+  Md5 md5;
+  md5.update(data.data(), data.size());
+  std::array<char, 33> hex{};
+  return "\"" + std::string(md5_hex(*md5.finish(), hex)) + "\"";
+}
+
+/// Changes a response before it leaves the fake store (a bad network path).
+using Tamper = std::function<void(const RecordedRequest&, ScriptedResponse&)>;
+
 struct Rig {
   Destination* destination;
   FakeHttpServer server;
@@ -59,9 +71,13 @@ struct Rig {
   TransferExecutor executor;
 
   Rig(std::map<std::string, FakeObject> objects, Destination* destination_, ExecutorOptions options = {},
-      std::uint64_t direct_io_min_size = kNoDirectIo)
+      std::uint64_t direct_io_min_size = kNoDirectIo, Tamper tamper = {})
       : destination(destination_),
-        server(FakeS3Objects("bucket", std::move(objects))),
+        server([store = FakeS3Objects("bucket", std::move(objects)), tamper](const RecordedRequest& request) {
+          ScriptedResponse response = store(request);
+          if (tamper) tamper(request, response);
+          return response;
+        }),
         client(fake_store_client(engine, server, 1)),
         backend(make_posix_backend(direct_io_min_size)),
         executor(client, *backend, destination_, with_bucket(options), stats,
@@ -209,6 +225,99 @@ TEST_CASE("the executor takes items_in_turn items at once, whatever their direct
   std::size_t wrong = 0;
   for (const auto& [key, object] : objects) wrong += read_file(dest / key) != object.data;
   CHECK(wrong == 0);
+}
+
+TEST_CASE("the executor holds few bytes it has not started: thieves get the rest", "[executor]") {
+  TempDir dest;
+  Destination destination(dest.path(), SkipRule::size_and_mtime);
+  std::map<std::string, FakeObject> objects;
+  std::vector<ObjectRef> refs;
+  for (int i = 0; i < 10; ++i) {
+    const std::string key = fmt::format("d/obj{}", i);
+    objects[key] = FakeObject{pattern(1000, 'k')};
+    refs.push_back(ref(key, 1000));
+  }
+  ExecutorOptions options;
+  options.transfers = 2;
+  options.unstarted_bytes_limit = 2500;
+  Rig rig(objects, &destination, options);
+  rig.executor.add(batch({refs.begin(), refs.begin() + 4}));  // 2 opened ahead, 2,000 bytes not started
+  CHECK(rig.executor.wants_work());
+  rig.executor.add(batch({refs.begin() + 4, refs.end()}));  // 6,000 more
+  CHECK_FALSE(rig.executor.wants_work());
+  rig.run({}, 2);
+  CHECK(rig.stats.objects_copied == 10);
+  CHECK(list_tree(dest.path()).size() == 10 + 1);
+}
+
+TEST_CASE("bytes are checked against a single-part ETag; a corrupted fetch is fetched again", "[executor][integrity]") {
+  TempDir dest;
+  Destination destination(dest.path(), SkipRule::size_and_mtime);
+  std::map<std::string, FakeObject> objects;
+  std::vector<ObjectRef> refs;
+  for (int i = 0; i < 6; ++i) {
+    const std::string key = fmt::format("obj{}", i);
+    objects[key] = FakeObject{pattern(150 * 1024 + i, static_cast<char>('a' + i))};  // several 64 KiB buffers
+    objects[key].etag = md5_etag(objects[key].data);
+    refs.push_back(ObjectRef{key, key, objects[key].data.size(), objects[key].etag, kFakeMtimeNs});
+  }
+  objects["multipart"] = FakeObject{pattern(1000, 'm')};  // keeps the default, multipart ETag
+  refs.push_back(ref("multipart", 1000));
+  // The first GET of obj1 and of obj4 has one byte flipped, length kept.
+  auto gets = std::make_shared<std::map<std::string, int>>();
+  const Tamper flip_first = [gets](const RecordedRequest& request, ScriptedResponse& response) {
+    const std::string line = request.request_line;
+    for (const char* key : {"/bucket/obj1 ", "/bucket/obj4 "}) {
+      if (line.find(key) != std::string::npos && (*gets)[key]++ == 0) response.body[1000] ^= 0x20;
+    }
+  };
+  ExecutorOptions options;
+  options.transfers = 3;
+  Rig rig(objects, &destination, options, kNoDirectIo, flip_first);
+  rig.run({batch(refs)});
+  CHECK(rig.stats.objects_copied == 7);
+  CHECK(rig.stats.objects_failed == 0);
+  CHECK(rig.stats.objects_verified == 6);
+  CHECK(rig.stats.unverified_by_reason[static_cast<std::size_t>(Unverified::multipart)] == 1);
+  CHECK(rig.stats.retries_by_kind[static_cast<std::size_t>(ErrorKind::checksum)] == 2);
+  std::size_t wrong = 0;
+  for (const auto& [key, object] : objects) wrong += read_file(dest / key) != object.data;
+  CHECK(wrong == 0);
+  CHECK(list_tree(dest.path()).size() == 7);
+}
+
+TEST_CASE("a mismatch on every fetch fails the object, with nothing under its name", "[executor][integrity]") {
+  std::map<std::string, FakeObject> objects{{"bad", FakeObject{pattern(5000, 'b')}}, {"good", FakeObject{pattern(4000, 'g')}}};
+  objects["good"].etag = md5_etag(objects["good"].data);
+  objects["bad"].etag = md5_etag("something else");  // the store's bytes do not match its ETag
+  const std::vector<ObjectRef> refs{ObjectRef{"bad", "bad", 5000, objects["bad"].etag, kFakeMtimeNs},
+                                    ObjectRef{"good", "good", 4000, objects["good"].etag, kFakeMtimeNs}};
+  for (const bool verify : {true, false}) {
+    TempDir dest;
+    Destination destination(dest.path(), SkipRule::size_and_mtime);
+    ExecutorOptions options;
+    options.verify = verify;
+    options.retries = 1;  // two fetches in all
+    Rig rig(objects, &destination, options);
+    rig.run({batch(refs)});
+    CHECK(read_file(dest / "good") == objects["good"].data);
+    if (verify) {
+      CHECK(rig.stats.objects_failed == 1);
+      CHECK(rig.stats.objects_verified == 1);
+      CHECK(rig.stats.requests == 3);
+      CHECK(rig.stats.retries_by_kind[static_cast<std::size_t>(ErrorKind::checksum)] == 1);
+      CHECK(rig.stats.errors_by_kind[static_cast<std::size_t>(ErrorKind::checksum)] == 1);
+      REQUIRE(rig.done.size() == 1);
+      REQUIRE(rig.done[0].failures.size() == 1);
+      CHECK(rig.done[0].failures[0].kind == static_cast<std::uint8_t>(ErrorKind::checksum));
+      CHECK(list_tree(dest.path()) == std::vector<std::string>{"good"});
+    } else {  // --ignore-checksum: both land, neither is verified
+      CHECK(rig.stats.objects_failed == 0);
+      CHECK(rig.stats.objects_verified == 0);
+      CHECK(rig.stats.unverified_by_reason[static_cast<std::size_t>(Unverified::disabled)] == 2);
+      CHECK(read_file(dest / "bad") == objects["bad"].data);
+    }
+  }
 }
 
 TEST_CASE("a file in the way of a directory fails that object only", "[executor]") {

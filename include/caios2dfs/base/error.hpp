@@ -32,6 +32,7 @@ enum class ErrorKind : std::uint8_t {
   invalid_key,    ///< object key cannot be mapped to a safe path under DEST
   config,         ///< bad configuration or usage
   cancelled,      ///< aborted by us (shutdown, sink refused data)
+  checksum,       ///< the bytes received differ from the object's MD5 or checksum
 };
 
 /// The stable lower-case name used in reports ("throttled", "io", ...).

@@ -40,6 +40,7 @@ struct CopyOptions {
   std::optional<std::string> files_from;            ///< --files-from
   std::vector<FilterRule> filters;                  ///< --include / --exclude, in order
   bool ignore_existing = false;                     ///< --ignore-existing
+  bool ignore_checksum = false;                     ///< --ignore-checksum
   bool dry_run = false;                             ///< --dry-run / -n
   IoBackend io = IoBackend::posix;                  ///< --io posix|mpiio
   DirectIo direct_io = DirectIo::automatic;         ///< --direct-io[=auto|always|never] (posix only)

@@ -40,6 +40,8 @@ struct CopyJob {
   SkipRule skip_rule = SkipRule::size_and_mtime;
   bool dry_run = false;
   int iterations = 1;  ///< read_bench passes
+  bool verify = true;  ///< check bytes against the store's MD5 (false: --ignore-checksum)
+  int retries = 10;    ///< --retries: per request, and bounds refetches after a mismatch
 
   int transfers = 16;                                ///< requests in flight per rank
   int file_threads = -1;                             ///< most file-call threads per rank (-1: default)

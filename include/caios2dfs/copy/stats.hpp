@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "caios2dfs/base/error.hpp"
+#include "caios2dfs/copy/integrity.hpp"
 #include "caios2dfs/copy/work_item.hpp"
 #include "caios2dfs/mpi/comm.hpp"
 
@@ -45,6 +46,10 @@ struct RankStats {
   std::uint64_t retries = 0;
   std::array<std::uint64_t, kErrorKinds> retries_by_kind{};
   std::array<std::uint64_t, kErrorKinds> errors_by_kind{};  ///< final failures, by class
+  /// Copied objects whose bytes matched their ETag's MD5 (integrity.hpp),
+  /// and those copied unchecked, by reason (Unverified).
+  std::uint64_t objects_verified = 0;
+  std::array<std::uint64_t, kUnverifiedReasons> unverified_by_reason{};
   std::int64_t first_start_ns = 0;  ///< wall clock of the first byte-moving work (0: none)
   std::int64_t last_end_ns = 0;
   std::int64_t busy_ns = 0;  ///< time with at least one transfer in flight

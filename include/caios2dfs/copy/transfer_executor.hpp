@@ -58,6 +58,15 @@ struct ExecutorOptions {
   /// holds the directory's lock across each call, a network round trip on a
   /// DFS). Several items in turn keep several directories busy.
   int items_in_turn = 8;
+  /// ...while their objects not yet started total less than this: what a
+  /// rank holds beyond its lookahead stays small, so thieves can take the
+  /// rest of its queue (one chunk of a large object fills it alone).
+  std::uint64_t unstarted_bytes_limit = 64ull << 20;
+  /// Check each object's bytes where the store says what they must be
+  /// (copy/integrity.hpp); false: --ignore-checksum.
+  bool verify = true;
+  /// --retries: also bounds the fetches of an object whose bytes mismatch.
+  int retries = 10;
   bool dry_run = false;
   int verbosity = 0;
 };
@@ -79,7 +88,7 @@ class TransferExecutor {
   /// Start GETs for opened objects and open more, as capacity allows.
   void pump();
   /// Room for another item: fewer than `items_in_turn` items have objects
-  /// not yet started.
+  /// not yet started, and those objects total under `unstarted_bytes_limit`.
   bool wants_work() const;
   /// The directories (item_directory) of the items taken and not yet done.
   std::vector<std::string_view> active_directories() const;
@@ -98,7 +107,7 @@ class TransferExecutor {
 
   bool start_ready_gets();
   bool open_more_objects();
-  void start_object(ActiveItem& item, const ObjectRef& object);
+  void start_object(ActiveItem& item, const ObjectRef& object, int attempt);
   void on_opened(const TransferPtr& transfer);
   void start_get(const TransferPtr& transfer);
   RangeSink make_sink(ObjectTransfer* transfer);

@@ -1,0 +1,29 @@
+// What an object's ETag says about its bytes. S3 and its clones (RGW, MinIO,
+// CAIOS) give a single-part object without SSE-KMS/SSE-C the MD5 of its
+// bytes as ETag, 32 hex digits in quotes; a multipart object gets the MD5 of
+// its parts' MD5s with "-<parts>" appended, which says nothing about the
+// bytes without the part sizes.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace caios {
+
+using Md5Digest = std::array<std::uint8_t, 16>;
+
+/// The MD5 a single-part ETag carries ("\"9e107d9d372bb6826bd81d3542a419d6\"",
+/// quotes optional, hex in either case); nullopt for any other ETag
+/// (multipart, empty, or another form).
+std::optional<Md5Digest> etag_md5(std::string_view etag);
+
+/// The part count of a multipart ETag ("\"<32 hex>-<parts>\""); nullopt for
+/// any other ETag.
+std::optional<std::uint32_t> etag_parts(std::string_view etag);
+
+/// Lower-case hex of a digest, for messages.
+std::string_view md5_hex(const Md5Digest& digest, std::array<char, 33>& buffer);
+
+}  // namespace caios

@@ -1,0 +1,53 @@
+// ETags and MD5: what a single-part ETag says, and OpenSSL's MD5 streamed in
+// pieces against RFC 1321's test vectors.
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "caios2dfs/s3/etag.hpp"
+#include "caios2dfs/s3/md5.hpp"
+
+using namespace caios;
+
+namespace {
+
+std::string hex(const Md5Digest& digest) {
+  std::array<char, 33> buffer{};
+  return std::string(md5_hex(digest, buffer));
+}
+
+}  // namespace
+
+TEST_CASE("a single-part ETag is the MD5 of the bytes; other ETags are not", "[etag]") {
+  const auto md5 = etag_md5("\"9E107D9D372BB6826BD81D3542A419D6\"");
+  REQUIRE(md5);
+  CHECK(hex(*md5) == "9e107d9d372bb6826bd81d3542a419d6");
+  CHECK(etag_md5("9e107d9d372bb6826bd81d3542a419d6"));  // unquoted, as some listings give it
+  CHECK_FALSE(etag_md5("\"9e107d9d372bb6826bd81d3542a419d6-3\""));
+  CHECK_FALSE(etag_md5("\"9e107d9d372bb6826bd81d3542a419d\""));   // 30 digits
+  CHECK_FALSE(etag_md5("\"9e107d9d372bb6826bd81d3542a419dg\""));  // not hex
+  CHECK_FALSE(etag_md5(""));
+  CHECK_FALSE(etag_parts("\"9e107d9d372bb6826bd81d3542a419d6\""));
+  CHECK(etag_parts("\"9e107d9d372bb6826bd81d3542a419d6-3\"") == 3u);
+  CHECK_FALSE(etag_parts("\"9e107d9d372bb6826bd81d3542a419d6-0\""));
+  CHECK_FALSE(etag_parts("\"9e107d9d372bb6826bd81d3542a419d6-3x\""));
+  CHECK_FALSE(etag_parts("\"abc-3\""));
+}
+
+TEST_CASE("MD5 streamed in pieces matches RFC 1321's test suite", "[etag]") {
+  const std::pair<std::string, std::string> vectors[] = {
+      {"", "d41d8cd98f00b204e9800998ecf8427e"},
+      {"a", "0cc175b9c0f1b6a831c399e269772661"},
+      {"abc", "900150983cd24fb0d6963f7d28e17f72"},
+      {"message digest", "f96b697d7cb7938d525a2f31aaf161d0"},
+      {"12345678901234567890123456789012345678901234567890123456789012345678901234567890",
+       "57edf4a22be3c955ac49da2e2107b67a"},
+  };
+  Md5 md5;
+  for (const auto& [text, expected] : vectors) {
+    for (std::size_t i = 0; i < text.size(); i += 7) md5.update(text.data() + i, std::min<std::size_t>(7, text.size() - i));
+    const auto digest = md5.finish();  // and starts over for the next vector
+    REQUIRE(digest);
+    CHECK(hex(*digest) == expected);
+  }
+}
