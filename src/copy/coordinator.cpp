@@ -212,7 +212,8 @@ void Coordinator::publish_chunked(std::uint64_t object_id, ChunkTracker::Finishe
   ++summary_.objects_copied;
   if (destination_ != nullptr) {
     // Not checked yet: the chunks' bytes were never hashed as one stream.
-    ++stats_.unverified_by_reason[static_cast<std::size_t>(plan_check(job_.verify, true, object.etag).reason)];
+    const CheckPlan plan = plan_check(job_.verify, true, object.etag);
+    ++stats_.unverified_by_reason[static_cast<std::size_t>(plan.reason)];
   }
   if (job_.verbosity > 0) fmt::print("copied: {} ({} bytes)\n", object.key, object.size);
 }

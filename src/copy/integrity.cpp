@@ -6,6 +6,14 @@
 
 namespace caios {
 
+const char* verified_name(VerifiedBy method) noexcept {
+  switch (method) {
+    case VerifiedBy::etag_md5: return "etag_md5";
+    case VerifiedBy::md5chksum: return "md5chksum";
+  }
+  return "unknown";
+}
+
 const char* unverified_name(Unverified reason) noexcept {
   switch (reason) {
     case Unverified::disabled: return "disabled";
@@ -20,24 +28,48 @@ const char* unverified_name(Unverified reason) noexcept {
 CheckPlan plan_check(bool verify, bool chunked, std::string_view etag) {
   CheckPlan plan;
   if (!verify) return plan;  // reason disabled
-  if (etag_parts(etag)) {
-    plan.reason = Unverified::multipart;
-  } else if (std::optional<Md5Digest> md5 = etag_md5(etag); !md5) {
-    plan.reason = Unverified::no_md5;
-  } else if (chunked) {
-    plan.reason = Unverified::chunked;
-  } else {
-    plan.md5 = md5;
+  plan.md5 = etag_md5(etag);
+  const bool multipart = etag_parts(etag).has_value();
+  if (chunked) {
+    plan.reason = multipart ? Unverified::multipart : plan.md5 ? Unverified::chunked : Unverified::no_md5;
+    plan.md5.reset();
+    return plan;
   }
+  // A multipart upload may carry rclone's MD5, seen only in the response.
+  plan.hash = plan.md5.has_value() || multipart;
+  plan.reason = multipart ? Unverified::multipart : Unverified::no_md5;
   return plan;
+}
+
+CheckVerdict judge_check(const CheckPlan& plan, const std::optional<Md5Digest>& received,
+                         std::string_view md5chksum) {
+  CheckVerdict verdict;
+  verdict.reason = plan.reason;
+  std::optional<Md5Digest> expected = plan.md5;
+  VerifiedBy method = VerifiedBy::etag_md5;
+  if (!expected && plan.hash) {
+    expected = md5_from_base64(md5chksum);
+    method = VerifiedBy::md5chksum;
+  }
+  if (!expected) return verdict;  // nothing says what the bytes must be
+  if (!received) {
+    verdict.reason = plan.hash ? Unverified::no_hasher : plan.reason;
+    return verdict;
+  }
+  if (*received == *expected) {
+    verdict.verified = method;
+  } else {
+    verdict.expected = expected;
+  }
+  return verdict;
 }
 
 Error checksum_mismatch(std::string_view key, const Md5Digest& received, const Md5Digest& expected) {
   std::array<char, 33> got{};
   std::array<char, 33> want{};
   Error error = make_error(ErrorKind::checksum, "GET", std::string(key),
-                           fmt::format("the bytes received have MD5 {}, the object's ETag says {}: corrupted in "
-                                       "transit (or the store's bytes do not match its ETag)",
+                           fmt::format("the bytes received have MD5 {}, the store says {}: corrupted in "
+                                       "transit (or the store's bytes are not what it says)",
                                        md5_hex(received, got), md5_hex(expected, want)));
   error.retryable = true;
   return error;

@@ -28,6 +28,7 @@ std::string kinds_text(const std::array<std::uint64_t, kErrorKinds>& counts) {
 /// Objects checked and not, over all ranks (integrity.hpp).
 struct CheckTotals {
   std::uint64_t verified = 0;
+  std::array<std::uint64_t, kVerifiedMethods> by_method{};
   std::array<std::uint64_t, kUnverifiedReasons> unverified{};
   std::uint64_t unverified_total = 0;
   std::uint64_t mismatches_refetched = 0;
@@ -37,7 +38,10 @@ struct CheckTotals {
 CheckTotals check_totals(const RunSummary& s) {
   CheckTotals totals;
   for (const RankStats& r : s.ranks) {
-    totals.verified += r.objects_verified;
+    for (std::size_t i = 0; i < kVerifiedMethods; ++i) {
+      totals.by_method[i] += r.verified_by_method[i];
+      totals.verified += r.verified_by_method[i];
+    }
     for (std::size_t i = 0; i < kUnverifiedReasons; ++i) {
       totals.unverified[i] += r.unverified_by_reason[i];
       totals.unverified_total += r.unverified_by_reason[i];
@@ -49,17 +53,23 @@ CheckTotals check_totals(const RunSummary& s) {
   return totals;
 }
 
+/// " (name 3, other 1)" for the non-zero counts, "" when all are zero.
+template <std::size_t N, class Enum>
+std::string counts_by_name(const std::array<std::uint64_t, N>& counts, const char* (*name)(Enum) noexcept) {
+  std::string text;
+  for (std::size_t i = 0; i < N; ++i) {
+    if (counts[i] == 0) continue;
+    text += fmt::format("{}{} {}", text.empty() ? "" : ", ", name(static_cast<Enum>(i)), counts[i]);
+  }
+  return text.empty() ? text : " (" + text + ")";
+}
+
 std::string checks_line(const RunSummary& s) {
   const CheckTotals totals = check_totals(s);
-  std::string reasons;
-  for (std::size_t i = 0; i < kUnverifiedReasons; ++i) {
-    if (totals.unverified[i] == 0) continue;
-    if (!reasons.empty()) reasons += ", ";
-    reasons += fmt::format("{} {}", unverified_name(static_cast<Unverified>(i)), totals.unverified[i]);
-  }
-  return fmt::format("  checks    MD5 verified {}  unverified {}{}  mismatches {} fetched again, {} failed\n",
-                     totals.verified, totals.unverified_total, reasons.empty() ? "" : fmt::format(" ({})", reasons),
-                     totals.mismatches_refetched, totals.mismatches_failed);
+  return fmt::format("  checks    MD5 verified {}{}  unverified {}{}  mismatches {} fetched again, {} failed\n",
+                     totals.verified, counts_by_name(totals.by_method, &verified_name), totals.unverified_total,
+                     counts_by_name(totals.unverified, &unverified_name), totals.mismatches_refetched,
+                     totals.mismatches_failed);
 }
 
 }  // namespace
@@ -200,7 +210,13 @@ void write_checks(JsonWriter& w, const RunSummary& s) {
   const CheckTotals totals = check_totals(s);
   w.key("checks");
   w.begin_object();
-  w.key("verified_md5"), w.value(totals.verified);
+  w.key("verified"), w.value(totals.verified);
+  w.key("verified_by_method");
+  w.begin_object();
+  for (std::size_t i = 0; i < kVerifiedMethods; ++i) {
+    if (totals.by_method[i] > 0) w.key(verified_name(static_cast<VerifiedBy>(i))), w.value(totals.by_method[i]);
+  }
+  w.end_object();
   w.key("unverified"), w.value(totals.unverified_total);
   w.key("unverified_by_reason");
   w.begin_object();

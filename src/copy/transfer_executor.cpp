@@ -38,8 +38,9 @@ struct TransferExecutor::ObjectTransfer : std::enable_shared_from_this<ObjectTra
   std::optional<Error> error;  ///< stage 3's verdict, written on a file-call thread
   int attempt = 1;             ///< fetches of this object so far, this one included
   CheckPlan check;             ///< what the bytes are checked against (integrity.hpp)
-  std::optional<Md5> md5;      ///< the bytes so far, when check.md5 is set
+  std::optional<Md5> md5;      ///< the bytes so far, when check.hash is set
   std::optional<Md5Digest> received_md5;  ///< md5's result once the GET is done
+  CheckVerdict verdict;                   ///< the check's outcome then
 };
 
 TransferExecutor::TransferExecutor(S3Client& client, FileBackend& backend, Destination* destination,
@@ -241,7 +242,7 @@ void TransferExecutor::start_get(const TransferPtr& transfer) {
     request.offset = transfer->item->item.offset;
     request.length = transfer->item->item.length;
   }  // else: the whole object (no Range), which also serves empty objects
-  if (transfer->check.md5 && transfer->file) transfer->md5.emplace();
+  if (transfer->check.hash && transfer->file) transfer->md5.emplace();
   stats_.note_start(wall_clock_ns());
   ++stats_.requests;
   note_running_change(+1);
@@ -342,16 +343,18 @@ std::optional<Error> TransferExecutor::check_result(const ObjectTransfer& transf
                       fmt::format("object is now {} bytes, listed as {}: it changed during the copy",
                                   result->object_size, object.size));
   }
-  if (transfer.received_md5 && *transfer.received_md5 != *transfer.check.md5) {
-    return checksum_mismatch(object.key, *transfer.received_md5, *transfer.check.md5);
+  if (transfer.verdict.expected) {
+    return checksum_mismatch(object.key, *transfer.received_md5, *transfer.verdict.expected);
   }
   return std::nullopt;
 }
 
 void TransferExecutor::submit_finish(const TransferPtr& transfer) {
-  if (transfer->md5) {
+  if (transfer->md5 && transfer->result->ok()) {
     transfer->received_md5 = transfer->md5->finish();
-    if (!transfer->received_md5) transfer->check = CheckPlan{std::nullopt, Unverified::no_hasher};
+    transfer->verdict = judge_check(transfer->check, transfer->received_md5, transfer->result->value().md5chksum);
+  } else {
+    transfer->verdict = judge_check(transfer->check, std::nullopt, {});
   }
   std::optional<Error> error = check_result(*transfer);
   if (!transfer->file) {  // --bench read
@@ -398,10 +401,10 @@ void TransferExecutor::complete(ObjectTransfer& transfer) {
   } else {
     ++stats_.objects_copied;
     ++item.done.objects_copied;
-    if (transfer.received_md5) {
-      ++stats_.objects_verified;
+    if (transfer.verdict.verified) {
+      ++stats_.verified_by_method[static_cast<std::size_t>(*transfer.verdict.verified)];
     } else if (destination_ != nullptr) {  // not --bench read
-      ++stats_.unverified_by_reason[static_cast<std::size_t>(transfer.check.reason)];
+      ++stats_.unverified_by_reason[static_cast<std::size_t>(transfer.verdict.reason)];
     }
     item.done.bytes += bytes;
     if (options_.verbosity > 0) fmt::print("copied: {} ({} bytes)\n", object.key, bytes);

@@ -31,6 +31,7 @@ constexpr std::array kTextHeaders{
     TextHeader{"last-modified", &HttpResponseHead::last_modified},
     TextHeader{"retry-after", &HttpResponseHead::retry_after},
     TextHeader{"x-amz-request-id", &HttpResponseHead::request_id},
+    TextHeader{"x-amz-meta-md5chksum", &HttpResponseHead::meta_md5chksum},
 };
 
 std::int64_t parse_content_length(std::string_view text) {

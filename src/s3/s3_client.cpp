@@ -74,6 +74,7 @@ struct GetState {
     result.object_size = checked->object_size;
     result.etag = head.etag;
     result.mtime_ns = mtime_from_head(head);
+    result.md5chksum = head.meta_md5chksum;
     return ok_status();
   }
 

@@ -1,24 +1,75 @@
-// What each object's bytes are checked against, and the bound on refetches.
+// What each object's bytes are checked against, the verdict, and the bound on
+// refetches.
 #include <catch2/catch.hpp>
 
 #include "caios2dfs/copy/integrity.hpp"
 
 using namespace caios;
 
-TEST_CASE("only a whole single-part object is checked, and every other copy says why not", "[integrity]") {
-  const std::string single = "\"900150983cd24fb0d6963f7d28e17f72\"";
-  const std::string multipart = "\"900150983cd24fb0d6963f7d28e17f72-12\"";
-  const CheckPlan whole = plan_check(true, false, single);
+namespace {
+
+const std::string kSingle = "\"900150983cd24fb0d6963f7d28e17f72\"";  // MD5("abc")
+const std::string kMultipart = "\"900150983cd24fb0d6963f7d28e17f72-12\"";
+const std::string kAbcBase64 = "kAFQmDzST7DWlj99KOF/cg==";
+
+Md5Digest abc() { return *etag_md5(kSingle); }
+
+Md5Digest other() {
+  Md5Digest digest = abc();
+  digest[3] ^= 1;
+  return digest;
+}
+
+}  // namespace
+
+TEST_CASE("whole objects are hashed when something may say their MD5; others say why not", "[integrity]") {
+  const CheckPlan whole = plan_check(true, false, kSingle);
+  CHECK(whole.hash);
   REQUIRE(whole.md5);
-  CHECK((*whole.md5)[0] == 0x90);
-  CHECK(plan_check(false, false, single).reason == Unverified::disabled);
-  CHECK_FALSE(plan_check(false, false, single).md5);
-  CHECK(plan_check(true, false, multipart).reason == Unverified::multipart);
-  CHECK(plan_check(true, true, multipart).reason == Unverified::multipart);
-  CHECK(plan_check(true, true, single).reason == Unverified::chunked);
-  CHECK_FALSE(plan_check(true, true, single).md5);
-  CHECK(plan_check(true, false, "\"kms-encrypted-opaque\"").reason == Unverified::no_md5);
+  CHECK(*whole.md5 == abc());
+  const CheckPlan multipart = plan_check(true, false, kMultipart);
+  CHECK(multipart.hash);  // the response may carry rclone's md5chksum
+  CHECK_FALSE(multipart.md5);
+  CHECK(multipart.reason == Unverified::multipart);
+  const CheckPlan off = plan_check(false, false, kSingle);
+  CHECK_FALSE(off.hash);
+  CHECK(off.reason == Unverified::disabled);
+  CHECK(plan_check(true, true, kMultipart).reason == Unverified::multipart);
+  CHECK(plan_check(true, true, kSingle).reason == Unverified::chunked);
+  CHECK_FALSE(plan_check(true, true, kSingle).hash);
+  const CheckPlan opaque = plan_check(true, false, "\"kms-encrypted-opaque\"");
+  CHECK_FALSE(opaque.hash);
+  CHECK(opaque.reason == Unverified::no_md5);
   CHECK(std::string(unverified_name(Unverified::no_hasher)) == "no_hasher");
+  CHECK(std::string(verified_name(VerifiedBy::md5chksum)) == "md5chksum");
+}
+
+TEST_CASE("the verdict: by the ETag, by rclone's md5chksum, a mismatch, or why unchecked", "[integrity]") {
+  const CheckPlan single = plan_check(true, false, kSingle);
+  CHECK(judge_check(single, abc(), "").verified == VerifiedBy::etag_md5);
+  CHECK(judge_check(single, abc(), "garbage").verified == VerifiedBy::etag_md5);  // the ETag decides
+  const CheckVerdict bad = judge_check(single, other(), "");
+  CHECK_FALSE(bad.verified);
+  REQUIRE(bad.expected);
+  CHECK(*bad.expected == abc());
+  const CheckVerdict unhashed = judge_check(single, std::nullopt, "");
+  CHECK_FALSE(unhashed.verified);
+  CHECK_FALSE(unhashed.expected);
+  CHECK(unhashed.reason == Unverified::no_hasher);
+
+  const CheckPlan multipart = plan_check(true, false, kMultipart);
+  CHECK(judge_check(multipart, abc(), kAbcBase64).verified == VerifiedBy::md5chksum);
+  CHECK(judge_check(multipart, other(), kAbcBase64).expected == abc());
+  const CheckVerdict without = judge_check(multipart, abc(), "");
+  CHECK_FALSE(without.verified);
+  CHECK_FALSE(without.expected);
+  CHECK(without.reason == Unverified::multipart);
+  CHECK(judge_check(multipart, abc(), "not base64").reason == Unverified::multipart);
+
+  const CheckVerdict off = judge_check(plan_check(false, false, kSingle), std::nullopt, kAbcBase64);
+  CHECK_FALSE(off.verified);
+  CHECK_FALSE(off.expected);
+  CHECK(off.reason == Unverified::disabled);
 }
 
 TEST_CASE("a mismatch is a retryable checksum error that names both digests", "[integrity]") {

@@ -49,13 +49,20 @@ WorkItem chunk(const ObjectRef& object, std::uint64_t offset, std::uint64_t leng
   return item;
 }
 
-/// The ETag a single-part upload of `data` gets: its MD5 in quotes.
-std::string md5_etag(const std::string& data) {
+Md5Digest md5_of(const std::string& data) {
   Md5 md5;
   md5.update(data.data(), data.size());
-  std::array<char, 33> hex{};
-  return "\"" + std::string(md5_hex(*md5.finish(), hex)) + "\"";
+  return *md5.finish();
 }
+
+/// The ETag a single-part upload of `data` gets: its MD5 in quotes.
+std::string md5_etag(const std::string& data) {
+  std::array<char, 33> hex{};
+  return "\"" + std::string(md5_hex(md5_of(data), hex)) + "\"";
+}
+
+/// rclone's x-amz-meta-md5chksum for `data`: its MD5 in base64.
+std::string md5chksum(const std::string& data) { return md5_to_base64(md5_of(data)); }
 
 /// Changes a response before it leaves the fake store (a bad network path).
 using Tamper = std::function<void(const RecordedRequest&, ScriptedResponse&)>;
@@ -263,11 +270,14 @@ TEST_CASE("bytes are checked against a single-part ETag; a corrupted fetch is fe
   }
   objects["multipart"] = FakeObject{pattern(1000, 'm')};  // keeps the default, multipart ETag
   refs.push_back(ref("multipart", 1000));
-  // The first GET of obj1 and of obj4 has one byte flipped, length kept.
+  objects["rclone"] = FakeObject{pattern(70000, 'r')};  // multipart, with rclone's MD5
+  objects["rclone"].md5chksum = md5chksum(objects["rclone"].data);
+  refs.push_back(ref("rclone", 70000));
+  // The first GET of obj1, obj4 and rclone has one byte flipped, length kept.
   auto gets = std::make_shared<std::map<std::string, int>>();
   const Tamper flip_first = [gets](const RecordedRequest& request, ScriptedResponse& response) {
     const std::string line = request.request_line;
-    for (const char* key : {"/bucket/obj1 ", "/bucket/obj4 "}) {
+    for (const char* key : {"/bucket/obj1 ", "/bucket/obj4 ", "/bucket/rclone "}) {
       if (line.find(key) != std::string::npos && (*gets)[key]++ == 0) response.body[1000] ^= 0x20;
     }
   };
@@ -275,15 +285,16 @@ TEST_CASE("bytes are checked against a single-part ETag; a corrupted fetch is fe
   options.transfers = 3;
   Rig rig(objects, &destination, options, kNoDirectIo, flip_first);
   rig.run({batch(refs)});
-  CHECK(rig.stats.objects_copied == 7);
+  CHECK(rig.stats.objects_copied == 8);
   CHECK(rig.stats.objects_failed == 0);
-  CHECK(rig.stats.objects_verified == 6);
+  CHECK(rig.stats.verified_by_method[static_cast<std::size_t>(VerifiedBy::etag_md5)] == 6);
+  CHECK(rig.stats.verified_by_method[static_cast<std::size_t>(VerifiedBy::md5chksum)] == 1);
   CHECK(rig.stats.unverified_by_reason[static_cast<std::size_t>(Unverified::multipart)] == 1);
-  CHECK(rig.stats.retries_by_kind[static_cast<std::size_t>(ErrorKind::checksum)] == 2);
+  CHECK(rig.stats.retries_by_kind[static_cast<std::size_t>(ErrorKind::checksum)] == 3);
   std::size_t wrong = 0;
   for (const auto& [key, object] : objects) wrong += read_file(dest / key) != object.data;
   CHECK(wrong == 0);
-  CHECK(list_tree(dest.path()).size() == 7);
+  CHECK(list_tree(dest.path()).size() == 8);
 }
 
 TEST_CASE("a mismatch on every fetch fails the object, with nothing under its name", "[executor][integrity]") {
@@ -303,7 +314,7 @@ TEST_CASE("a mismatch on every fetch fails the object, with nothing under its na
     CHECK(read_file(dest / "good") == objects["good"].data);
     if (verify) {
       CHECK(rig.stats.objects_failed == 1);
-      CHECK(rig.stats.objects_verified == 1);
+      CHECK(rig.stats.verified_by_method[static_cast<std::size_t>(VerifiedBy::etag_md5)] == 1);
       CHECK(rig.stats.requests == 3);
       CHECK(rig.stats.retries_by_kind[static_cast<std::size_t>(ErrorKind::checksum)] == 1);
       CHECK(rig.stats.errors_by_kind[static_cast<std::size_t>(ErrorKind::checksum)] == 1);
@@ -313,7 +324,7 @@ TEST_CASE("a mismatch on every fetch fails the object, with nothing under its na
       CHECK(list_tree(dest.path()) == std::vector<std::string>{"good"});
     } else {  // --ignore-checksum: both land, neither is verified
       CHECK(rig.stats.objects_failed == 0);
-      CHECK(rig.stats.objects_verified == 0);
+      CHECK(rig.stats.verified_by_method == std::array<std::uint64_t, kVerifiedMethods>{});
       CHECK(rig.stats.unverified_by_reason[static_cast<std::size_t>(Unverified::disabled)] == 2);
       CHECK(read_file(dest / "bad") == objects["bad"].data);
     }

@@ -23,6 +23,7 @@ TEST_CASE("a response head is read from its header lines", "[http_types]") {
                                          "Content-Range: bytes 100-499/1000\r\n", "ETag: \"e1\"\r\n",
                                          "Last-Modified: Wed, 12 Oct 2009 17:50:30 GMT\r\n",
                                          "x-amz-request-id: 4442587FB7D0A2F9\r\n", "Retry-After: 2\r\n",
+                                         "X-Amz-Meta-Md5chksum: kAFQmDzST7DWlj99KOF/cg==\r\n",
                                          "Server: AmazonS3\r\n", "\r\n"});
   CHECK(head.status == 206);
   CHECK(head.content_length == 400);
@@ -31,6 +32,7 @@ TEST_CASE("a response head is read from its header lines", "[http_types]") {
   CHECK(head.last_modified == "Wed, 12 Oct 2009 17:50:30 GMT");
   CHECK(head.request_id == "4442587FB7D0A2F9");
   CHECK(head.retry_after == "2");
+  CHECK(head.meta_md5chksum == "kAFQmDzST7DWlj99KOF/cg==");
 }
 
 TEST_CASE("header names are case-insensitive, values trimmed", "[http_types]") {

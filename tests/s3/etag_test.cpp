@@ -34,6 +34,18 @@ TEST_CASE("a single-part ETag is the MD5 of the bytes; other ETags are not", "[e
   CHECK_FALSE(etag_parts("\"abc-3\""));
 }
 
+TEST_CASE("rclone's md5chksum is the MD5 in base64", "[etag]") {
+  // MD5("abc") = 900150983cd24fb0d6963f7d28e17f72
+  const auto md5 = md5_from_base64("kAFQmDzST7DWlj99KOF/cg==");
+  REQUIRE(md5);
+  CHECK(hex(*md5) == "900150983cd24fb0d6963f7d28e17f72");
+  CHECK(md5_to_base64(*md5) == "kAFQmDzST7DWlj99KOF/cg==");
+  CHECK_FALSE(md5_from_base64(""));
+  CHECK_FALSE(md5_from_base64("kAFQmDzST7DWlj99KOF/cg="));    // short
+  CHECK_FALSE(md5_from_base64("kAFQmDzST7DWlj99KOF/cgAA"));   // 18 bytes, not 16
+  CHECK_FALSE(md5_from_base64("kAFQmDzST7DWlj99KO*/cg=="));   // not base64
+}
+
 TEST_CASE("MD5 streamed in pieces matches RFC 1321's test suite", "[etag]") {
   const std::pair<std::string, std::string> vectors[] = {
       {"", "d41d8cd98f00b204e9800998ecf8427e"},

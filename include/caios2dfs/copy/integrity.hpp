@@ -1,11 +1,14 @@
 // How a copied object's bytes are checked against what the store says about
 // them (pure policy; the executor hashes, stats.hpp counts).
 //
-// Today: a single-part object fetched whole is hashed as it streams and its
-// MD5 compared with its ETag's. Everything else is copied unverified, with
-// the reason counted in the report: checks turned off (--ignore-checksum), a
-// multipart ETag (the MD5 of its parts' MD5s), an ETag that is no MD5 (as
-// with SSE-KMS), an object split into chunks across ranks, or an OpenSSL that
+// An object fetched whole is hashed as it streams when something may say what
+// its MD5 must be: its ETag, when it is an MD5 (a single-part upload without
+// SSE-KMS/SSE-C), or else, for a multipart upload, rclone's
+// x-amz-meta-md5chksum in the GET response. A match verifies the object; a
+// mismatch is fetched again. Everything else is copied unverified, with the
+// reason counted in the report: checks turned off (--ignore-checksum), a
+// multipart ETag without rclone's MD5, an ETag that is no MD5 (as with
+// SSE-KMS), an object split into chunks across ranks, or an OpenSSL that
 // cannot hash MD5 (FIPS mode).
 #pragma once
 
@@ -21,36 +24,57 @@
 
 namespace caios {
 
+/// What a verified object's MD5 was compared with.
+enum class VerifiedBy : std::uint8_t {
+  etag_md5,   ///< the ETag of a single-part upload
+  md5chksum,  ///< rclone's x-amz-meta-md5chksum
+};
+constexpr std::size_t kVerifiedMethods = 2;
+
 /// Why a copied object was not checked.
 enum class Unverified : std::uint8_t {
   disabled,   ///< --ignore-checksum
-  multipart,  ///< multipart ETag
+  multipart,  ///< multipart ETag, and no x-amz-meta-md5chksum
   no_md5,     ///< an ETag that is not an MD5
   chunked,    ///< split across ranks
   no_hasher,  ///< MD5 unavailable in this OpenSSL
 };
 constexpr std::size_t kUnverifiedReasons = 5;
 
-/// Stable lower-case name for reports ("multipart", ...).
+/// Stable lower-case names for reports ("etag_md5", "multipart", ...).
+const char* verified_name(VerifiedBy method) noexcept;
 const char* unverified_name(Unverified reason) noexcept;
 
-/// What to check one object's bytes against.
+/// Before the fetch: whether to hash the bytes as they stream.
 struct CheckPlan {
-  std::optional<Md5Digest> md5;  ///< hash the bytes and compare, or...
-  Unverified reason = Unverified::disabled;  ///< ...why not (when md5 is empty)
+  bool hash = false;             ///< hash the bytes: something may say their MD5
+  std::optional<Md5Digest> md5;  ///< the ETag's MD5, when it is one
+  Unverified reason = Unverified::disabled;  ///< why not, when nothing will
 };
 
-/// The check for an object with this ETag; `verify` false for
+/// The plan for an object with this ETag; `verify` false for
 /// --ignore-checksum, `chunked` for an object split across ranks.
 CheckPlan plan_check(bool verify, bool chunked, std::string_view etag);
+
+/// After the fetch: verified (by what), unverified (why), or a mismatch.
+struct CheckVerdict {
+  std::optional<VerifiedBy> verified;
+  Unverified reason = Unverified::disabled;  ///< when neither verified nor a mismatch
+  std::optional<Md5Digest> expected;         ///< set on a mismatch: what the store said
+};
+
+/// Judge the bytes' MD5 (`received`, nullopt when they were not hashed or
+/// the hasher failed) against the plan and the response's md5chksum.
+CheckVerdict judge_check(const CheckPlan& plan, const std::optional<Md5Digest>& received,
+                         std::string_view md5chksum);
 
 /// A mismatch: kind checksum, retryable (the next fetch may be clean).
 Error checksum_mismatch(std::string_view key, const Md5Digest& received, const Md5Digest& expected);
 
 /// Fetches of one object before a mismatch is final: 1 + min(retries, 2). A
 /// mismatch that comes back on three clean fetches is no transit error (the
-/// store's bytes are not what its ETag says), and refetching more would not
-/// help; --retries 0 fails at once.
+/// store's bytes are not what it says they are), and refetching more would
+/// not help; --retries 0 fails at once.
 int checksum_attempts(int retries);
 
 }  // namespace caios

@@ -46,9 +46,9 @@ struct RankStats {
   std::uint64_t retries = 0;
   std::array<std::uint64_t, kErrorKinds> retries_by_kind{};
   std::array<std::uint64_t, kErrorKinds> errors_by_kind{};  ///< final failures, by class
-  /// Copied objects whose bytes matched their ETag's MD5 (integrity.hpp),
-  /// and those copied unchecked, by reason (Unverified).
-  std::uint64_t objects_verified = 0;
+  /// Copied objects whose bytes matched what the store says, by what it
+  /// said (VerifiedBy), and those copied unchecked, by reason (Unverified).
+  std::array<std::uint64_t, kVerifiedMethods> verified_by_method{};
   std::array<std::uint64_t, kUnverifiedReasons> unverified_by_reason{};
   std::int64_t first_start_ns = 0;  ///< wall clock of the first byte-moving work (0: none)
   std::int64_t last_end_ns = 0;

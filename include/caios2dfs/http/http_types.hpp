@@ -34,6 +34,9 @@ struct HttpResponseHead {
   std::string last_modified;
   std::string retry_after;
   std::string request_id;  ///< x-amz-request-id
+  /// x-amz-meta-md5chksum: the base64 MD5 of the whole object that rclone
+  /// stores with its multipart uploads (whose ETag is no MD5).
+  std::string meta_md5chksum;
 };
 
 /// Record one raw header line of a response (as curl hands it over, CRLF

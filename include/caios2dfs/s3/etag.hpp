@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace caios {
@@ -22,6 +23,13 @@ std::optional<Md5Digest> etag_md5(std::string_view etag);
 /// The part count of a multipart ETag ("\"<32 hex>-<parts>\""); nullopt for
 /// any other ETag.
 std::optional<std::uint32_t> etag_parts(std::string_view etag);
+
+/// The MD5 in base64 ("kAFQmDzST7DWlj99KOF/cg=="), as in Content-MD5 and
+/// rclone's x-amz-meta-md5chksum; nullopt unless exactly 16 bytes decode.
+std::optional<Md5Digest> md5_from_base64(std::string_view text);
+
+/// The base64 form of an MD5 (24 characters), as md5_from_base64 reads it.
+std::string md5_to_base64(const Md5Digest& digest);
 
 /// Lower-case hex of a digest, for messages.
 std::string_view md5_hex(const Md5Digest& digest, std::array<char, 33>& buffer);

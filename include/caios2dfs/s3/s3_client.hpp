@@ -46,6 +46,7 @@ struct GetResult {
   std::uint64_t object_size = 0;  ///< from Content-Range or Content-Length
   std::string etag;
   std::int64_t mtime_ns = 0;      ///< Last-Modified, 0 when absent
+  std::string md5chksum;          ///< rclone's x-amz-meta-md5chksum (base64), "" when absent
   int retries = 0;
   std::chrono::nanoseconds time_to_first_byte{0};  ///< of the attempt that completed
   std::chrono::nanoseconds total_time{0};          ///< all attempts and backoff
