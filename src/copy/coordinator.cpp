@@ -177,23 +177,31 @@ void Coordinator::on_item_done(ItemDone&& done) {
   objects_done_ += done.objects_copied + done.objects_skipped;
   if (done.kind == WorkKind::chunk) {
     if (!done.chunk_ok && !done.failures.empty()) chunk_errors_.emplace(done.object_id, done.failures.front());
+    if (!done.md5chksum.empty()) chunk_md5chksums_.emplace(done.object_id, std::move(done.md5chksum));
     if (std::optional<ChunkTracker::Finished> finished = tracker_.chunk_done(done.object_id, done.chunk_ok)) {
-      publish_chunked(done.object_id, std::move(*finished));
+      chunks_in(done.object_id, std::move(*finished));
     }
     return;
   }
+  if (done.kind == WorkKind::verify) return on_verified(std::move(done));
   // Failures of whole objects were counted by the rank that had them.
   objects_done_ += done.failures.size();
   for (ObjectFailure& failure : done.failures) summary_.failed.push_back(std::move(failure));
 }
 
-/// The last chunk of an object is in: give the file its mtime and its name,
-/// or remove it when a chunk failed.
-void Coordinator::publish_chunked(std::uint64_t object_id, ChunkTracker::Finished finished) {
-  const ObjectRef& object = finished.object;
-  auto error = chunk_errors_.find(object_id);
-  ScopedNsTimer blocked(stats_.loop_fs_ns);
+/// The last chunk of an object is in: remove the file when a chunk failed;
+/// else have it read back and checked where the store says what its MD5
+/// must be, or publish it unchecked.
+void Coordinator::chunks_in(std::uint64_t object_id, ChunkTracker::Finished finished) {
+  ObjectRef& object = finished.object;
+  std::string md5chksum;
+  if (auto sum = chunk_md5chksums_.find(object_id); sum != chunk_md5chksums_.end()) {
+    md5chksum = std::move(sum->second);
+    chunk_md5chksums_.erase(sum);
+  }
   if (!finished.ok) {
+    auto error = chunk_errors_.find(object_id);
+    ScopedNsTimer blocked(stats_.loop_fs_ns);
     if (destination_ != nullptr) destination_->discard(destination_->paths(object));
     record_failure(error != chunk_errors_.end()
                        ? std::move(error->second)
@@ -201,6 +209,65 @@ void Coordinator::publish_chunked(std::uint64_t object_id, ChunkTracker::Finishe
     if (error != chunk_errors_.end()) chunk_errors_.erase(error);
     return;
   }
+  if (destination_ != nullptr) {
+    const ChunkedCheck check = chunked_check(job_.verify, object.etag, md5chksum);
+    if (check.expected) {
+      deal(planner_.verify(object, object_id, md5_to_base64(*check.expected)));
+      verifying_.emplace(object_id, Verifying{std::move(object), check.method});
+      return;
+    }
+    ++stats_.unverified_by_reason[static_cast<std::size_t>(check.reason)];
+  }
+  publish_chunked(object);
+}
+
+/// A chunked object's read-back is done: publish it when it matched; else
+/// fetch it again from scratch (a bounded number of times) or fail it.
+void Coordinator::on_verified(ItemDone&& done) {
+  auto found = verifying_.find(done.object_id);
+  if (found == verifying_.end()) {
+    abort_on_broken_protocol(comm_, protocol_error("item done", "verify", done.object_id, "unknown object"));
+  }
+  Verifying verifying = std::move(found->second);
+  verifying_.erase(found);
+  const ObjectRef& object = verifying.object;
+  int& fetches = chunked_fetches_[object.key];
+  fetches = std::max(fetches, 1);
+  if (done.chunk_ok) {
+    chunked_fetches_.erase(object.key);
+    ++stats_.verified_by_method[static_cast<std::size_t>(verifying.method)];
+    return publish_chunked(object);
+  }
+  ObjectFailure failure = done.failures.empty() ? ObjectFailure{object.key, "the check failed", 0} : done.failures.front();
+  {
+    ScopedNsTimer blocked(stats_.loop_fs_ns);
+    if (destination_ != nullptr) destination_->discard(destination_->paths(object));
+  }
+  if (failure.kind == static_cast<std::uint8_t>(ErrorKind::checksum) && fetches < checksum_attempts(job_.retries)) {
+    ++fetches;
+    ++stats_.retries;
+    ++stats_.retries_by_kind[static_cast<std::size_t>(ErrorKind::checksum)];
+    if (job_.verbosity >= 0) fmt::print(stderr, "NOTICE: {}: fetching again\n", failure.error);
+    if (!prepare_chunked(object)) {  // failed (recorded), or current after all
+      chunked_fetches_.erase(object.key);
+      return;
+    }
+    std::vector<WorkItem> items;
+    if (const std::optional<std::uint64_t> id = planner_.add(object, items)) {
+      tracker_.expect(*id, object, static_cast<std::uint32_t>(items.size()));
+    }
+    for (WorkItem& item : items) deal(std::move(item));
+    return;
+  }
+  chunked_fetches_.erase(object.key);
+  if (job_.verbosity >= 0) fmt::print(stderr, "ERROR: {}: {}\n", object.key, failure.error);
+  record_failure(std::move(failure));
+}
+
+/// Give a chunked file that is all in (and checked, where it can be) its
+/// mtime and its final name.
+void Coordinator::publish_chunked(const ObjectRef& object) {
+  ScopedNsTimer blocked(stats_.loop_fs_ns);
   if (destination_ != nullptr) {
     const FilePaths paths = destination_->paths(object);
     if (Status published = destination_->publish(paths, object.mtime_ns); !published.ok()) {
@@ -210,11 +277,6 @@ void Coordinator::publish_chunked(std::uint64_t object_id, ChunkTracker::Finishe
   }
   ++objects_done_;
   ++summary_.objects_copied;
-  if (destination_ != nullptr) {
-    // Not checked yet: the chunks' bytes were never hashed as one stream.
-    const CheckPlan plan = plan_check(job_.verify, true, object.etag);
-    ++stats_.unverified_by_reason[static_cast<std::size_t>(plan.reason)];
-  }
   if (job_.verbosity > 0) fmt::print("copied: {} ({} bytes)\n", object.key, object.size);
 }
 

@@ -64,6 +64,19 @@ CheckVerdict judge_check(const CheckPlan& plan, const std::optional<Md5Digest>& 
   return verdict;
 }
 
+ChunkedCheck chunked_check(bool verify, std::string_view etag, std::string_view md5chksum) {
+  ChunkedCheck check;
+  if (!verify) return check;  // reason disabled
+  if ((check.expected = etag_md5(etag))) return check;
+  if (etag_parts(etag)) {
+    check.reason = Unverified::multipart;
+    if ((check.expected = md5_from_base64(md5chksum))) check.method = VerifiedBy::md5chksum;
+    return check;
+  }
+  check.reason = Unverified::no_md5;
+  return check;
+}
+
 Error checksum_mismatch(std::string_view key, const Md5Digest& received, const Md5Digest& expected) {
   std::array<char, 33> got{};
   std::array<char, 33> want{};

@@ -9,17 +9,11 @@
 #include "caios2dfs/copy/object_file.hpp"
 #include "caios2dfs/copy/work_plan.hpp"
 #include "caios2dfs/s3/md5.hpp"
+#include "active_item.hpp"
 
 namespace caios {
 
 int default_file_threads(int transfers) { return std::clamp(2 * transfers, 4, 64); }
-
-struct TransferExecutor::ActiveItem {
-  WorkItem item;
-  std::size_t next_object = 0;  ///< the next object to start
-  int started = 0;              ///< objects started and not yet ended
-  ItemDone done;
-};
 
 struct TransferExecutor::ObjectTransfer : std::enable_shared_from_this<ObjectTransfer> {
   ActiveItem* item = nullptr;
@@ -71,7 +65,9 @@ void TransferExecutor::add(WorkItem item) {
   active->done.kind = item.kind;
   active->done.object_id = item.object_id;
   active->item = std::move(item);
+  ActiveItem& added = *active;
   active_.push_back(std::move(active));
+  if (added.item.kind == WorkKind::verify) start_verify(added);
   pump();
 }
 
@@ -169,7 +165,7 @@ void TransferExecutor::poll_files() {
 void TransferExecutor::fail_object(ActiveItem& item, const ObjectRef& object, const Error& error) {
   // A chunk's failure is counted once per object, by rank 0, when the last
   // chunk of that object reports in.
-  if (item.item.kind != WorkKind::chunk) {
+  if (item.item.kind == WorkKind::batch) {
     ++stats_.objects_failed;
     ++stats_.errors_by_kind[static_cast<std::size_t>(error.kind)];
   } else {
@@ -398,6 +394,8 @@ void TransferExecutor::complete(ObjectTransfer& transfer) {
   } else if (transfer.is_chunk) {
     ++stats_.chunks;
     item.done.bytes += bytes;
+    // rank 0 checks the whole file against it once every chunk is in.
+    if (item.done.md5chksum.empty()) item.done.md5chksum = transfer.result->value().md5chksum;
   } else {
     ++stats_.objects_copied;
     ++item.done.objects_copied;

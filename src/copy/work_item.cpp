@@ -73,6 +73,7 @@ std::string encode_items(const std::vector<WorkItem>& items) {
     w.integer(item.chunk_index);
     w.integer(item.chunk_count);
     w.integer(item.object_id);
+    w.string(item.check_md5);
     w.integer<std::uint32_t>(static_cast<std::uint32_t>(item.objects.size()));
     for (const ObjectRef& object : item.objects) {
       w.string(object.key);
@@ -97,7 +98,7 @@ Result<std::vector<WorkItem>> decode_items(std::string_view bytes) {
     std::uint32_t objects = 0;
     if (!r.integer(item.id) || !r.integer(kind) || !r.integer(item.offset) || !r.integer(item.length) ||
         !r.integer(item.chunk_index) || !r.integer(item.chunk_count) || !r.integer(item.object_id) ||
-        !r.integer(objects) || kind > 1) {
+        !r.string(item.check_md5) || !r.integer(objects) || kind > 2) {
       return decode_error("work items");
     }
     item.kind = static_cast<WorkKind>(kind);
@@ -129,6 +130,7 @@ std::string encode_done(const ItemDone& done) {
     w.string(failure.error);
     w.integer(failure.kind);
   }
+  w.string(done.md5chksum);
   return w.take();
 }
 
@@ -139,7 +141,7 @@ Result<ItemDone> decode_done(std::string_view bytes) {
   std::uint32_t failures = 0;
   if (!r.integer(done.item_id) || !r.integer(kind) || !r.integer(done.object_id) || !r.integer(ok) ||
       !r.integer(done.bytes) || !r.integer(done.objects_copied) || !r.integer(done.objects_skipped) ||
-      !r.integer(failures) || kind > 1) {
+      !r.integer(failures) || kind > 2) {
     return decode_error("item done");
   }
   done.kind = static_cast<WorkKind>(kind);
@@ -148,7 +150,7 @@ Result<ItemDone> decode_done(std::string_view bytes) {
   for (ObjectFailure& failure : done.failures) {
     if (!r.string(failure.key) || !r.string(failure.error) || !r.integer(failure.kind)) return decode_error("item done");
   }
-  if (!r.empty()) return decode_error("item done");
+  if (!r.string(done.md5chksum) || !r.empty()) return decode_error("item done");
   return done;
 }
 

@@ -45,6 +45,16 @@ void WorkPlanner::flush(std::vector<WorkItem>& out) {
   open_batch_bytes_ = 0;
 }
 
+WorkItem WorkPlanner::verify(ObjectRef object, std::uint64_t object_id, std::string check_md5) {
+  WorkItem item;
+  item.id = next_item_id_++;
+  item.kind = WorkKind::verify;
+  item.object_id = object_id;
+  item.check_md5 = std::move(check_md5);
+  item.objects.push_back(std::move(object));
+  return item;
+}
+
 std::size_t steal_count(std::size_t queued, bool victim_saturated) {
   return victim_saturated ? (queued + 1) / 2 : queued / 2;
 }

@@ -10,9 +10,13 @@
 #       many as the proxy corrupted);
 #   (b) the same with --ignore-checksum lands exactly the corrupted files
 #       (the check is what caught them), and the report says unverified;
-#   (c) without the proxy, a multipart upload (s3tool --part-size 5M) and an
-#       object chunked across ranks land exactly and are counted unverified
-#       with their reasons (multipart, chunked), the rest verified.
+#   (c) without the proxy, objects chunked across ranks land exactly: a
+#       single-part one is read back and verified by its ETag; a multipart
+#       upload made by s3tool (no MD5 anywhere) is counted unverified;
+#   (d) (a) again with most objects chunked (--multi-thread-cutoff 100K
+#       --chunk-size 64K), the proxy corrupting every third chunk: the
+#       read-back of each chunked object catches it, the object is fetched
+#       again, and the tree is exact.
 #   tests/copy/integrity_rgw_test.sh BUILD_DIR
 set -uo pipefail
 PROG=integrity_rgw_test
@@ -158,7 +162,21 @@ copy "$CAIOS_TEST_ENDPOINT" "s3://integrity-mixed-$stamp" "$WORK/c" "$WORK/c.jso
   --chunk-size 1M || { tail -20 "$WORK/c.json.log"; fail "(c) the copy failed"; }
 diff -r "$WORK/mixed" "$WORK/c" >"$WORK/diff.out" 2>&1 || { head "$WORK/diff.out"; fail "(c) the tree differs"; }
 [[ $(field "$WORK/c.json" 'd["objects_copied"]') == "$nmixed" ]] || fail "(c) report: objects_copied != $nmixed"
-[[ $(field "$WORK/c.json" 'd["checks"]["verified"]') == $((nmixed - 2)) ]] || fail "(c) report: verified"
-[[ $(field "$WORK/c.json" 'd["checks"]["unverified_by_reason"]') == "{'multipart': 1, 'chunked': 1}" ]] \
+[[ $(field "$WORK/c.json" 'd["checks"]["verified"]') == $((nmixed - 1)) ]] || fail "(c) report: verified"
+[[ $(field "$WORK/c.json" 'd["checks"]["unverified_by_reason"]') == "{'multipart': 1}" ]] \
   || fail "(c) report: unverified $(field "$WORK/c.json" 'd["checks"]["unverified_by_reason"]')"
-say "(c) a multipart and a chunked object landed exactly, reported unverified with their reasons"
+say "(c) chunked objects landed exactly: the single-part one verified on read-back, the multipart one unverified"
+
+# (d) chunked objects corrupted in transit: caught on read-back.
+start_proxy "$WORK/d.proxy"
+copy "$PROXY" "s3://integrity-small-$stamp" "$WORK/d" "$WORK/d.json" --multi-thread-cutoff 100K --chunk-size 64K \
+  || { tail -20 "$WORK/d.json.log"; fail "(d) the copy failed"; }
+stop_proxy
+objects_hit=$(awk '{print $2}' "$WORK/d.proxy" | sort -u | wc -l)
+chunks_hit=$(grep -c ' bytes ' "$WORK/d.proxy")
+(( chunks_hit > 0 )) || fail "(d) the proxy corrupted no chunk"
+diff -r "$WORK/small" "$WORK/d" >"$WORK/diff.out" 2>&1 || { head "$WORK/diff.out"; fail "(d) the tree differs"; }
+[[ $(field "$WORK/d.json" 'd["checks"]["verified"]') == "$nsmall" ]] || fail "(d) report: not all verified"
+[[ $(field "$WORK/d.json" 'd["checks"]["mismatches_fetched_again"]') == "$objects_hit" ]] \
+  || fail "(d) report: mismatches fetched again != $objects_hit objects hit by the proxy"
+say "(d) $chunks_hit chunks of $objects_hit objects corrupted in transit: caught on read-back, fetched again, tree exact"

@@ -72,6 +72,21 @@ TEST_CASE("the verdict: by the ETag, by rclone's md5chksum, a mismatch, or why u
   CHECK(off.reason == Unverified::disabled);
 }
 
+TEST_CASE("a chunked object is checked by its ETag's MD5, or rclone's for a multipart upload", "[integrity]") {
+  const ChunkedCheck single = chunked_check(true, kSingle, "");
+  CHECK(single.expected == abc());
+  CHECK(single.method == VerifiedBy::etag_md5);
+  const ChunkedCheck rclone = chunked_check(true, kMultipart, kAbcBase64);
+  CHECK(rclone.expected == abc());
+  CHECK(rclone.method == VerifiedBy::md5chksum);
+  const ChunkedCheck multipart = chunked_check(true, kMultipart, "");
+  CHECK_FALSE(multipart.expected);
+  CHECK(multipart.reason == Unverified::multipart);
+  CHECK(chunked_check(true, "\"opaque\"", kAbcBase64).reason == Unverified::no_md5);  // only multipart has it
+  CHECK_FALSE(chunked_check(false, kSingle, "").expected);
+  CHECK(chunked_check(false, kSingle, "").reason == Unverified::disabled);
+}
+
 TEST_CASE("a mismatch is a retryable checksum error that names both digests", "[integrity]") {
   Md5Digest got{};
   Md5Digest want{};

@@ -1,135 +1,14 @@
 // The transfer executor against a fake object store on loopback
 // (support/fake_s3_objects.hpp) and real files: bytes on disk, mtimes,
 // temporary names, skips, failures and chunks. The same paths run against
-// the real Ceph RGW in copier_rgw_test.cpp.
+// the real Ceph RGW in copier_rgw_test.cpp. The checks of the bytes are in
+// transfer_checks_test.cpp.
 #include <catch2/catch.hpp>
 
-#include <sys/stat.h>
-
-#include <fmt/format.h>
-
-#include "caios2dfs/copy/transfer_executor.hpp"
-#include "caios2dfs/s3/md5.hpp"
-#include "support/fake_s3_objects.hpp"
-#include "support/temp_dir.hpp"
+#include "executor_rig.hpp"
 
 using namespace caios;
 using namespace caios::testing;
-
-namespace {
-
-std::string pattern(std::size_t size, char seed) {
-  std::string data(size, '\0');
-  for (std::size_t i = 0; i < size; ++i) data[i] = static_cast<char>(seed + (i * 31 + i / 251) % 61);
-  return data;
-}
-
-ObjectRef ref(const std::string& key, std::uint64_t size) {
-  return ObjectRef{key, key, size, FakeObject{}.etag, kFakeMtimeNs};
-}
-
-WorkItem batch(std::vector<ObjectRef> objects) {
-  WorkItem item;
-  item.id = 7;
-  item.kind = WorkKind::batch;
-  item.objects = std::move(objects);
-  return item;
-}
-
-WorkItem chunk(const ObjectRef& object, std::uint64_t offset, std::uint64_t length, std::uint32_t index) {
-  WorkItem item;
-  item.id = 10 + index;
-  item.kind = WorkKind::chunk;
-  item.objects = {object};
-  item.offset = offset;
-  item.length = length;
-  item.chunk_index = index;
-  item.chunk_count = 2;
-  item.object_id = 3;
-  return item;
-}
-
-Md5Digest md5_of(const std::string& data) {
-  Md5 md5;
-  md5.update(data.data(), data.size());
-  return *md5.finish();
-}
-
-/// The ETag a single-part upload of `data` gets: its MD5 in quotes.
-std::string md5_etag(const std::string& data) {
-  std::array<char, 33> hex{};
-  return "\"" + std::string(md5_hex(md5_of(data), hex)) + "\"";
-}
-
-/// rclone's x-amz-meta-md5chksum for `data`: its MD5 in base64.
-std::string md5chksum(const std::string& data) { return md5_to_base64(md5_of(data)); }
-
-/// Changes a response before it leaves the fake store (a bad network path).
-using Tamper = std::function<void(const RecordedRequest&, ScriptedResponse&)>;
-
-struct Rig {
-  Destination* destination;
-  FakeHttpServer server;
-  HttpEngine engine{HttpEngineOptions{4, 2000, 10, 512 * 1024, {}, false}};
-  S3Client client;
-  std::unique_ptr<FileBackend> backend;
-  RankStats stats;
-  std::vector<ItemDone> done;
-  TransferExecutor executor;
-
-  Rig(std::map<std::string, FakeObject> objects, Destination* destination_, ExecutorOptions options = {},
-      std::uint64_t direct_io_min_size = kNoDirectIo, Tamper tamper = {})
-      : destination(destination_),
-        server([store = FakeS3Objects("bucket", std::move(objects)), tamper](const RecordedRequest& request) {
-          ScriptedResponse response = store(request);
-          if (tamper) tamper(request, response);
-          return response;
-        }),
-        client(fake_store_client(engine, server, 1)),
-        backend(make_posix_backend(direct_io_min_size)),
-        executor(client, *backend, destination_, with_bucket(options), stats,
-                 [this](ItemDone&& item) { done.push_back(std::move(item)); }) {}
-
-  static ExecutorOptions with_bucket(ExecutorOptions options) {
-    options.bucket = "bucket";
-    options.buffer_bytes = 64 * 1024;  // several buffers per object below
-    options.verbosity = -1;
-    return options;
-  }
-
-  /// Run items, and `added_before` items given to add() already, until each
-  /// has reported done (at most 20 s: never hang).
-  void run(std::vector<WorkItem> items, std::size_t added_before = 0) {
-    const std::size_t expected = done.size() + added_before + items.size();
-    for (WorkItem& item : items) executor.add(std::move(item));
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (done.size() < expected && std::chrono::steady_clock::now() < deadline) {
-      engine.poll(std::chrono::milliseconds(5));
-      executor.poll_files();
-    }
-    REQUIRE(done.size() == expected);
-    CHECK(executor.idle());
-    if (destination != nullptr) {
-      // Staged files were linked into place and unlinked: nothing is left
-      // for the end of the job to remove.
-      const std::string staging = destination->root() + "/.caios2dfs-staging";
-      if (std::filesystem::exists(staging)) {
-        for (const std::string& entry : list_tree(staging)) CHECK(std::filesystem::is_directory(staging + "/" + entry));
-      }
-      auto others = destination->remove_staging();
-      REQUIRE(others.ok());
-      CHECK(others->empty());
-    }
-  }
-};
-
-std::int64_t mtime_ns(const std::string& path) {
-  struct stat st {};
-  REQUIRE(::stat(path.c_str(), &st) == 0);
-  return st.st_mtim.tv_sec * 1'000'000'000ll + st.st_mtim.tv_nsec;
-}
-
-}  // namespace
 
 TEST_CASE("a batch lands byte for byte under its final names with the objects' mtimes", "[executor]") {
   TempDir dest;
@@ -255,80 +134,6 @@ TEST_CASE("the executor holds few bytes it has not started: thieves get the rest
   rig.run({}, 2);
   CHECK(rig.stats.objects_copied == 10);
   CHECK(list_tree(dest.path()).size() == 10 + 1);
-}
-
-TEST_CASE("bytes are checked against a single-part ETag; a corrupted fetch is fetched again", "[executor][integrity]") {
-  TempDir dest;
-  Destination destination(dest.path(), SkipRule::size_and_mtime);
-  std::map<std::string, FakeObject> objects;
-  std::vector<ObjectRef> refs;
-  for (int i = 0; i < 6; ++i) {
-    const std::string key = fmt::format("obj{}", i);
-    objects[key] = FakeObject{pattern(150 * 1024 + i, static_cast<char>('a' + i))};  // several 64 KiB buffers
-    objects[key].etag = md5_etag(objects[key].data);
-    refs.push_back(ObjectRef{key, key, objects[key].data.size(), objects[key].etag, kFakeMtimeNs});
-  }
-  objects["multipart"] = FakeObject{pattern(1000, 'm')};  // keeps the default, multipart ETag
-  refs.push_back(ref("multipart", 1000));
-  objects["rclone"] = FakeObject{pattern(70000, 'r')};  // multipart, with rclone's MD5
-  objects["rclone"].md5chksum = md5chksum(objects["rclone"].data);
-  refs.push_back(ref("rclone", 70000));
-  // The first GET of obj1, obj4 and rclone has one byte flipped, length kept.
-  auto gets = std::make_shared<std::map<std::string, int>>();
-  const Tamper flip_first = [gets](const RecordedRequest& request, ScriptedResponse& response) {
-    const std::string line = request.request_line;
-    for (const char* key : {"/bucket/obj1 ", "/bucket/obj4 ", "/bucket/rclone "}) {
-      if (line.find(key) != std::string::npos && (*gets)[key]++ == 0) response.body[1000] ^= 0x20;
-    }
-  };
-  ExecutorOptions options;
-  options.transfers = 3;
-  Rig rig(objects, &destination, options, kNoDirectIo, flip_first);
-  rig.run({batch(refs)});
-  CHECK(rig.stats.objects_copied == 8);
-  CHECK(rig.stats.objects_failed == 0);
-  CHECK(rig.stats.verified_by_method[static_cast<std::size_t>(VerifiedBy::etag_md5)] == 6);
-  CHECK(rig.stats.verified_by_method[static_cast<std::size_t>(VerifiedBy::md5chksum)] == 1);
-  CHECK(rig.stats.unverified_by_reason[static_cast<std::size_t>(Unverified::multipart)] == 1);
-  CHECK(rig.stats.retries_by_kind[static_cast<std::size_t>(ErrorKind::checksum)] == 3);
-  std::size_t wrong = 0;
-  for (const auto& [key, object] : objects) wrong += read_file(dest / key) != object.data;
-  CHECK(wrong == 0);
-  CHECK(list_tree(dest.path()).size() == 8);
-}
-
-TEST_CASE("a mismatch on every fetch fails the object, with nothing under its name", "[executor][integrity]") {
-  std::map<std::string, FakeObject> objects{{"bad", FakeObject{pattern(5000, 'b')}}, {"good", FakeObject{pattern(4000, 'g')}}};
-  objects["good"].etag = md5_etag(objects["good"].data);
-  objects["bad"].etag = md5_etag("something else");  // the store's bytes do not match its ETag
-  const std::vector<ObjectRef> refs{ObjectRef{"bad", "bad", 5000, objects["bad"].etag, kFakeMtimeNs},
-                                    ObjectRef{"good", "good", 4000, objects["good"].etag, kFakeMtimeNs}};
-  for (const bool verify : {true, false}) {
-    TempDir dest;
-    Destination destination(dest.path(), SkipRule::size_and_mtime);
-    ExecutorOptions options;
-    options.verify = verify;
-    options.retries = 1;  // two fetches in all
-    Rig rig(objects, &destination, options);
-    rig.run({batch(refs)});
-    CHECK(read_file(dest / "good") == objects["good"].data);
-    if (verify) {
-      CHECK(rig.stats.objects_failed == 1);
-      CHECK(rig.stats.verified_by_method[static_cast<std::size_t>(VerifiedBy::etag_md5)] == 1);
-      CHECK(rig.stats.requests == 3);
-      CHECK(rig.stats.retries_by_kind[static_cast<std::size_t>(ErrorKind::checksum)] == 1);
-      CHECK(rig.stats.errors_by_kind[static_cast<std::size_t>(ErrorKind::checksum)] == 1);
-      REQUIRE(rig.done.size() == 1);
-      REQUIRE(rig.done[0].failures.size() == 1);
-      CHECK(rig.done[0].failures[0].kind == static_cast<std::uint8_t>(ErrorKind::checksum));
-      CHECK(list_tree(dest.path()) == std::vector<std::string>{"good"});
-    } else {  // --ignore-checksum: both land, neither is verified
-      CHECK(rig.stats.objects_failed == 0);
-      CHECK(rig.stats.verified_by_method == std::array<std::uint64_t, kVerifiedMethods>{});
-      CHECK(rig.stats.unverified_by_reason[static_cast<std::size_t>(Unverified::disabled)] == 2);
-      CHECK(read_file(dest / "bad") == objects["bad"].data);
-    }
-  }
 }
 
 TEST_CASE("a file in the way of a directory fails that object only", "[executor]") {

@@ -146,6 +146,12 @@ TEST_CASE("work items and done records survive the wire", "[work_item]") {
   planner.add(object("big é/😊", 70), items);
   planner.add(object("small", 5), items);
   planner.flush(items);
+  const std::uint64_t created = planner.items_created();
+  items.push_back(planner.verify(object("big é/😊", 70), 0, "kAFQmDzST7DWlj99KOF/cg=="));
+  CHECK(planner.items_created() == created + 1);  // rank 0 waits for it like any item
+  CHECK(items.back().id == created);
+  CHECK(items.back().kind == WorkKind::verify);
+  CHECK(items.back().bytes() == 70);  // dealt by the bytes it reads back
   Result<std::vector<WorkItem>> decoded = decode_items(encode_items(items));
   REQUIRE(decoded.ok());
   REQUIRE(decoded->size() == items.size());
@@ -157,6 +163,7 @@ TEST_CASE("work items and done records survive the wire", "[work_item]") {
     CHECK((*decoded)[i].objects[0].key == items[i].objects[0].key);
     CHECK((*decoded)[i].objects[0].etag == items[i].objects[0].etag);
     CHECK((*decoded)[i].objects[0].mtime_ns == items[i].objects[0].mtime_ns);
+    CHECK((*decoded)[i].check_md5 == items[i].check_md5);
   }
   CHECK(decode_items(encode_items({})).value().empty());
   const std::string wire = encode_items(items);
@@ -169,10 +176,12 @@ TEST_CASE("work items and done records survive the wire", "[work_item]") {
   done.chunk_ok = false;
   done.bytes = 1234;
   done.failures.push_back(ObjectFailure{"k", "GET k: 503 SlowDown", 2});
+  done.md5chksum = "kAFQmDzST7DWlj99KOF/cg==";
   Result<ItemDone> back = decode_done(encode_done(done));
   REQUIRE(back.ok());
   CHECK(back->item_id == 42);
   CHECK_FALSE(back->chunk_ok);
   CHECK(back->failures.at(0).error == "GET k: 503 SlowDown");
+  CHECK(back->md5chksum == done.md5chksum);
   CHECK_FALSE(decode_done("xx").ok());
 }

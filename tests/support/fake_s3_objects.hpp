@@ -23,7 +23,7 @@ struct FakeObject {
   /// that are not about checks need no real MD5 (md5_etag() makes one).
   std::string etag = "\"0123456789abcdef0123456789abcdef-1\"";
   std::string last_modified = "Mon, 30 Nov 2026 12:00:00 GMT";  ///< HTTP date
-  std::string md5chksum;  ///< rclone's x-amz-meta-md5chksum (base64), sent when not empty
+  std::string md5chksum = {};  ///< rclone's x-amz-meta-md5chksum (base64), sent when not empty
   std::string iso_modified = "2026-11-30T12:00:00.000Z";        ///< the same instant, for listings
 };
 

@@ -69,7 +69,9 @@ class Coordinator {
   void send_dealt();
   void record_failure(const std::string& key, const Error& error);
   void record_failure(ObjectFailure failure);
-  void publish_chunked(std::uint64_t object_id, ChunkTracker::Finished finished);
+  void chunks_in(std::uint64_t object_id, ChunkTracker::Finished finished);
+  void on_verified(ItemDone&& done);
+  void publish_chunked(const ObjectRef& object);
   std::uint64_t outstanding_items() const { return planner_.items_created() - items_completed_; }
   void print_progress(bool final_line);
 
@@ -87,6 +89,16 @@ class Coordinator {
   bool dealt_pending_ = false;
   /// The first error of a chunked object, reported when its last chunk is in.
   std::unordered_map<std::uint64_t, ObjectFailure> chunk_errors_;
+  /// rclone's MD5 of a chunked object, from its chunks' responses.
+  std::unordered_map<std::uint64_t, std::string> chunk_md5chksums_;
+  /// Chunked objects whose files are being read back (WorkKind::verify).
+  struct Verifying {
+    ObjectRef object;
+    VerifiedBy method = VerifiedBy::etag_md5;
+  };
+  std::unordered_map<std::uint64_t, Verifying> verifying_;
+  /// Fetches so far of chunked objects whose check failed (key -> count).
+  std::unordered_map<std::string, int> chunked_fetches_;
   RunSummary summary_;
   std::uint64_t items_completed_ = 0;
   std::uint64_t objects_done_ = 0;   ///< copied, failed or skipped by a worker

@@ -1,15 +1,16 @@
 // How a copied object's bytes are checked against what the store says about
 // them (pure policy; the executor hashes, stats.hpp counts).
 //
-// An object fetched whole is hashed as it streams when something may say what
-// its MD5 must be: its ETag, when it is an MD5 (a single-part upload without
+// An object fetched whole is hashed as it streams; an object split into
+// chunks across ranks is read back and hashed once all its chunks are in (a
+// work item of its own, WorkKind::verify), before it gets its final name.
+// Either is checked when something says what its MD5 must be: its ETag, when it is an MD5 (a single-part upload without
 // SSE-KMS/SSE-C), or else, for a multipart upload, rclone's
 // x-amz-meta-md5chksum in the GET response. A match verifies the object; a
 // mismatch is fetched again. Everything else is copied unverified, with the
 // reason counted in the report: checks turned off (--ignore-checksum), a
 // multipart ETag without rclone's MD5, an ETag that is no MD5 (as with
-// SSE-KMS), an object split into chunks across ranks, or an OpenSSL that
-// cannot hash MD5 (FIPS mode).
+// SSE-KMS), or an OpenSSL that cannot hash MD5 (FIPS mode).
 #pragma once
 
 #include <array>
@@ -36,7 +37,7 @@ enum class Unverified : std::uint8_t {
   disabled,   ///< --ignore-checksum
   multipart,  ///< multipart ETag, and no x-amz-meta-md5chksum
   no_md5,     ///< an ETag that is not an MD5
-  chunked,    ///< split across ranks
+  chunked,    ///< split across ranks (no longer given: chunked objects are read back)
   no_hasher,  ///< MD5 unavailable in this OpenSSL
 };
 constexpr std::size_t kUnverifiedReasons = 5;
@@ -67,6 +68,16 @@ struct CheckVerdict {
 /// the hasher failed) against the plan and the response's md5chksum.
 CheckVerdict judge_check(const CheckPlan& plan, const std::optional<Md5Digest>& received,
                          std::string_view md5chksum);
+
+/// What a chunked object's file must hash to once its chunks are all in:
+/// `expected` (and by what the store said it) or, when empty, why it is not
+/// checked. `md5chksum` is what a chunk's GET returned, "" for none.
+struct ChunkedCheck {
+  std::optional<Md5Digest> expected;
+  VerifiedBy method = VerifiedBy::etag_md5;
+  Unverified reason = Unverified::disabled;
+};
+ChunkedCheck chunked_check(bool verify, std::string_view etag, std::string_view md5chksum);
 
 /// A mismatch: kind checksum, retryable (the next fetch may be clean).
 Error checksum_mismatch(std::string_view key, const Md5Digest& received, const Md5Digest& expected);

@@ -2,6 +2,9 @@
 // GETs on the S3 client, streaming each body through write buffers into its
 // file via the file backend. The worker (worker.hpp) feeds it.
 //
+// A verify item (a chunked object whose chunks are all in) makes no request:
+// its file is read back and hashed on a file-call thread (object_file.hpp).
+//
 // An object moves through three stages:
 //   1. open, on a file-call thread (object_file.hpp): the skip check, mkdir -p
 //      and the temporary file (a chunk: the shared temporary file);
@@ -41,6 +44,7 @@
 #include "caios2dfs/fileio/file_sink.hpp"
 #include "caios2dfs/fileio/io_buffer.hpp"
 #include "caios2dfs/fileio/task_pool.hpp"
+#include "caios2dfs/s3/etag.hpp"
 #include "caios2dfs/s3/s3_client.hpp"
 
 namespace caios {
@@ -76,6 +80,8 @@ struct ExecutorOptions {
 /// once (README, "file-call threads", has the measurement).
 int default_file_threads(int transfers);
 
+struct ActiveItem;  ///< an item the executor has taken (src/copy/active_item.hpp)
+
 class TransferExecutor {
  public:
   /// `destination` null: the bytes are counted and dropped (--bench read).
@@ -101,13 +107,14 @@ class TransferExecutor {
   void poll_files();
 
  private:
-  struct ActiveItem;
   struct ObjectTransfer;
   using TransferPtr = std::shared_ptr<ObjectTransfer>;
 
   bool start_ready_gets();
   bool open_more_objects();
   void start_object(ActiveItem& item, const ObjectRef& object, int attempt);
+  void start_verify(ActiveItem& item);
+  void on_verified(ActiveItem& item, const Result<Md5Digest>& digest);
   void on_opened(const TransferPtr& transfer);
   void start_get(const TransferPtr& transfer);
   RangeSink make_sink(ObjectTransfer* transfer);

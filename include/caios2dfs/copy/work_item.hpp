@@ -1,8 +1,9 @@
 // Units of work and the records that report them done, with their wire
 // encoding for MPI messages. Pure values.
 //
-// A WorkItem is either a batch of whole small objects or one chunk (byte
-// range) of a large object. Items are created only by rank 0 (the lister),
+// A WorkItem is a batch of whole small objects, one chunk (byte range) of a
+// large object, or the check of a chunked object once all its chunks are in
+// (its file read back and hashed, on whichever rank takes it). Items are created only by rank 0 (the lister),
 // move between ranks by work stealing, and are reported done to rank 0
 // exactly once each, which is how rank 0 knows when everything is finished.
 #pragma once
@@ -24,7 +25,7 @@ struct ObjectRef {
   std::int64_t mtime_ns = 0;
 };
 
-enum class WorkKind : std::uint8_t { batch = 0, chunk = 1 };
+enum class WorkKind : std::uint8_t { batch = 0, chunk = 1, verify = 2 };
 
 struct WorkItem {
   std::uint64_t id = 0;
@@ -36,6 +37,8 @@ struct WorkItem {
   std::uint32_t chunk_index = 0;
   std::uint32_t chunk_count = 0;
   std::uint64_t object_id = 0;  ///< groups the chunks of one object at rank 0
+  // Verify only:
+  std::string check_md5;  ///< the MD5 (base64) the object's temporary file must have
 
   std::uint64_t bytes() const;
 };
@@ -50,12 +53,13 @@ struct ObjectFailure {
 struct ItemDone {
   std::uint64_t item_id = 0;
   WorkKind kind = WorkKind::batch;
-  std::uint64_t object_id = 0;  ///< chunk: which object
-  bool chunk_ok = true;         ///< chunk: all its bytes are in the temp file
+  std::uint64_t object_id = 0;  ///< chunk, verify: which object
+  bool chunk_ok = true;         ///< chunk: all its bytes are in the temp file; verify: they match
   std::uint64_t bytes = 0;      ///< bytes written (or read, in read benchmarks)
   std::uint32_t objects_copied = 0;
   std::uint32_t objects_skipped = 0;
   std::vector<ObjectFailure> failures;
+  std::string md5chksum;  ///< chunk: rclone's x-amz-meta-md5chksum as its GET saw it, "" when absent
 };
 
 std::string encode_items(const std::vector<WorkItem>& items);

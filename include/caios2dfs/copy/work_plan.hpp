@@ -40,6 +40,9 @@ class WorkPlanner {
   /// Close the open batch (end of a listing page, or end of listing), so
   /// listed objects do not wait for more to arrive.
   void flush(std::vector<WorkItem>& out);
+  /// The check of chunked object `object_id` once its chunks are all in: its
+  /// file must have MD5 `check_md5` (base64). Counts as an item like any other.
+  WorkItem verify(ObjectRef object, std::uint64_t object_id, std::string check_md5);
 
   std::uint64_t items_created() const { return next_item_id_; }
   std::uint64_t objects_chunked() const { return next_object_id_; }
