@@ -93,7 +93,10 @@ CopyJob make_copy_job(const CopyOptions& options, S3Location source, PathFilter 
   job.dest = options.dest;
   job.filter = std::move(filter);
   job.files_from = options.files_from;
-  job.skip_rule = options.ignore_existing ? SkipRule::exists : SkipRule::size_and_mtime;
+  // --ignore-existing wins over --checksum, as in rclone.
+  job.skip_rule = options.ignore_existing ? SkipRule::exists
+                  : options.checksum      ? SkipRule::size_and_checksum
+                                          : SkipRule::size_and_mtime;
   job.dry_run = options.dry_run;
   job.iterations = options.iterations;
   job.transfers = options.transfers;

@@ -65,6 +65,7 @@ void check_bench_flags(const FlagState& state) {
   const std::string_view mode = o.bench == BenchMode::read ? "read" : "write";
   if (o.dry_run) fail(fmt::format("--dry-run cannot be used with --bench {}: a benchmark moves data", mode));
   if (o.ignore_existing) fail(fmt::format("--ignore-existing does not apply to --bench {}", mode));
+  if (o.checksum) fail(fmt::format("--checksum does not apply to --bench {}", mode));
   if (o.bench == BenchMode::read) {
     for (std::string_view flag : {"--bench-files", "--bench-size", "--keep"}) {
       if (given(state, flag)) fail(fmt::format("{} only applies to --bench write (--bench read reads SOURCE)", flag));

@@ -47,12 +47,11 @@ DURATION: 10s, 1m30s, 500ms, 2h; a bare number means seconds.
 Values go as --flag VALUE or --flag=VALUE; switches take --flag=false; -- ends the options.
 
 Skipping: by default an object is skipped when its DEST file exists with the object's size
-and modification time; with --ignore-existing, whenever its DEST file exists.
+and modification time; with --ignore-existing, whenever it exists; with --checksum, when
+it has the object's size and MD5 (size alone where no MD5 is known, as rclone does).
 
-Integrity: an object fetched whole whose ETag is an MD5 (single-part uploads) is hashed as
-it arrives; a mismatch is fetched again from scratch (up to 2 more times, fewer with
---retries 0 or 1) and never gets its final name. Other objects (multipart, chunked across
-ranks) are copied unverified for now; the summary and --report count both kinds.
+Integrity: bytes are checked against the object's MD5 (ETag, or rclone's md5chksum) before a
+file gets its name; a mismatch is fetched again. The summary counts what was not checked.
 
 Exit codes:
   0  every object copied or rightly skipped

@@ -115,13 +115,24 @@ void Coordinator::take_object(ObjectEntry&& entry) {
   for (WorkItem& item : items) deal(std::move(item));
 }
 
-bool Coordinator::prepare_chunked(const ObjectRef& object) {
+bool Coordinator::prepare_chunked(const ObjectRef& object, bool skip_check) {
   if (destination_ == nullptr) return true;
   ScopedNsTimer blocked(stats_.loop_fs_ns);
   // Decided once for the whole object, before it is split across ranks.
   FilePaths paths = destination_->paths(object);
-  Result<bool> current = destination_->is_current(paths, object);
+  // --checksum: an existing file of the object's size is hashed by a rank
+  // that takes the check (a verify item), not on this loop.
+  const std::optional<Md5Digest> md5 = etag_md5(object.etag);
+  const bool hash_elsewhere = destination_->rule() == SkipRule::size_and_checksum && md5.has_value();
+  Result<bool> current = skip_check ? destination_->is_current(paths, object, !hash_elsewhere) : Result<bool>(false);
   if (!current.ok()) return record_failure(object.key, current.error()), false;
+  if (*current && hash_elsewhere) {
+    WorkItem check = planner_.verify(object, 0, md5_to_base64(*md5));
+    check.check_final = true;
+    skip_checks_.emplace(check.id, object);
+    deal(std::move(check));
+    return false;
+  }
   if (*current) {
     ++summary_.objects_skipped;
     if (job_.verbosity > 0) fmt::print("skipped (up to date): {}\n", object.key);
@@ -183,7 +194,14 @@ void Coordinator::on_item_done(ItemDone&& done) {
     }
     return;
   }
-  if (done.kind == WorkKind::verify) return on_verified(std::move(done));
+  if (done.kind == WorkKind::verify) {
+    if (auto check = skip_checks_.find(done.item_id); check != skip_checks_.end()) {
+      ObjectRef object = std::move(check->second);
+      skip_checks_.erase(check);
+      return on_skip_checked(std::move(done), std::move(object));
+    }
+    return on_verified(std::move(done));
+  }
   // Failures of whole objects were counted by the rank that had them.
   objects_done_ += done.failures.size();
   for (ObjectFailure& failure : done.failures) summary_.failed.push_back(std::move(failure));
@@ -248,20 +266,40 @@ void Coordinator::on_verified(ItemDone&& done) {
     ++stats_.retries;
     ++stats_.retries_by_kind[static_cast<std::size_t>(ErrorKind::checksum)];
     if (job_.verbosity >= 0) fmt::print(stderr, "NOTICE: {}: fetching again\n", failure.error);
-    if (!prepare_chunked(object)) {  // failed (recorded), or current after all
+    if (!prepare_chunked(object, false)) {  // failed (recorded)
       chunked_fetches_.erase(object.key);
       return;
     }
-    std::vector<WorkItem> items;
-    if (const std::optional<std::uint64_t> id = planner_.add(object, items)) {
-      tracker_.expect(*id, object, static_cast<std::uint32_t>(items.size()));
-    }
-    for (WorkItem& item : items) deal(std::move(item));
-    return;
+    return fetch_chunked(object);
   }
   chunked_fetches_.erase(object.key);
   if (job_.verbosity >= 0) fmt::print(stderr, "ERROR: {}: {}\n", object.key, failure.error);
   record_failure(std::move(failure));
+}
+
+/// --checksum's check of an existing file of a chunked object's size is
+/// done: skip the object when the MD5 matched, else fetch it.
+void Coordinator::on_skip_checked(ItemDone&& done, ObjectRef object) {
+  if (done.chunk_ok) {
+    ++summary_.objects_skipped;
+    if (job_.verbosity > 0) fmt::print("skipped (up to date): {}\n", object.key);
+    return;
+  }
+  if (!done.failures.empty() && done.failures.front().kind != static_cast<std::uint8_t>(ErrorKind::checksum)) {
+    // The existing file could not be read: say so rather than overwrite blindly.
+    if (job_.verbosity >= 0) fmt::print(stderr, "ERROR: {}: {}\n", object.key, done.failures.front().error);
+    return record_failure(std::move(done.failures.front()));
+  }
+  if (prepare_chunked(object, false)) fetch_chunked(object);
+}
+
+/// Split a chunked object into chunks again and deal them.
+void Coordinator::fetch_chunked(const ObjectRef& object) {
+  std::vector<WorkItem> items;
+  if (const std::optional<std::uint64_t> id = planner_.add(object, items)) {
+    tracker_.expect(*id, object, static_cast<std::uint32_t>(items.size()));
+  }
+  for (WorkItem& item : items) deal(std::move(item));
 }
 
 /// Give a chunked file that is all in (and checked, where it can be) its

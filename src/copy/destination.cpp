@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "caios2dfs/copy/file_md5.hpp"
 #include "caios2dfs/copy/key_path.hpp"
 
 namespace caios {
@@ -42,6 +43,7 @@ void unstage(FilePaths& paths) {
 bool destination_is_current(const FileStat& existing, const ObjectRef& object, SkipRule rule) {
   if (rule == SkipRule::exists) return true;
   if (!existing.is_regular || existing.size != object.size) return false;
+  if (rule == SkipRule::size_and_checksum) return true;  // the caller compares hashes
   if (object.mtime_ns == 0) return false;  // unknown age: copy again rather than guess
   return std::llabs(existing.mtime_ns - object.mtime_ns) < kModifyWindowNs;
 }
@@ -72,7 +74,7 @@ FilePaths Destination::whole_file_paths(const ObjectRef& object) const {
   return staging() ? staged_file_paths(root_, job_, object) : file_paths(root_, object);
 }
 
-Result<bool> Destination::is_current(const FilePaths& paths, const ObjectRef& object) const {
+Result<bool> Destination::is_current(const FilePaths& paths, const ObjectRef& object, bool hash) const {
   Result<FileAt> final = open_directories_.file(paths.directory, paths.final_name);
   if (!final.ok()) {
     const int error_number = final.error().sys_errno;
@@ -82,7 +84,13 @@ Result<bool> Destination::is_current(const FilePaths& paths, const ObjectRef& ob
   if (!listings_.may_exist(*final)) return false;
   Result<std::optional<FileStat>> existing = stat_at(*final);
   if (!existing.ok()) return existing.error();
-  return existing.value().has_value() && destination_is_current(**existing, object, rule_);
+  if (!existing.value().has_value() || !destination_is_current(**existing, object, rule_)) return false;
+  if (rule_ != SkipRule::size_and_checksum || !hash) return true;
+  const std::optional<Md5Digest> expected = etag_md5(object.etag);
+  if (!expected) return true;  // nothing to compare with: the size decides
+  Result<Md5Digest> digest = hash_file(paths.final_path, object.size);
+  if (!digest.ok()) return digest.error();
+  return *digest == *expected;
 }
 
 Status Destination::prepare(FilePaths& paths) {

@@ -1,15 +1,5 @@
 #include "caios2dfs/copy/object_file.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <vector>
-
-#include "caios2dfs/base/unique_fd.hpp"
-#include "caios2dfs/fileio/fs_ops.hpp"
-#include "caios2dfs/s3/md5.hpp"
-
 namespace caios {
 
 OpenedObject open_object_file(Destination& destination, FileBackend& backend, FilePaths& paths,
@@ -61,32 +51,6 @@ std::optional<Error> finish_object_file(Destination& destination, std::unique_pt
   }
   if (error && !is_chunk) destination.discard(paths);
   return error;
-}
-
-Result<Md5Digest> hash_file(const std::string& path, std::uint64_t size) {
-  constexpr std::size_t kPiece = 4u << 20;
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd) return errno_error("open", path, errno);
-  std::vector<char> buffer(kPiece);
-  Md5 md5;
-  std::uint64_t offset = 0;
-  while (offset < size) {
-    const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(kPiece, size - offset));
-    const ssize_t got = ::pread(fd.get(), buffer.data(), want, static_cast<off_t>(offset));
-    if (got < 0 && errno == EINTR) continue;
-    if (got < 0) return errno_error("pread", path, errno, offset);
-    if (got == 0) {
-      return make_error(ErrorKind::io, "read back", path, "the file is shorter than the object", offset);
-    }
-    md5.update(buffer.data(), static_cast<std::size_t>(got));
-    offset += static_cast<std::uint64_t>(got);
-  }
-  (void)::posix_fadvise(fd.get(), 0, 0, POSIX_FADV_DONTNEED);
-  std::optional<Md5Digest> digest = md5.finish();
-  if (!digest) {
-    return config_error("read back", path, "this OpenSSL cannot hash MD5 (FIPS mode?): rerun with --ignore-checksum");
-  }
-  return *digest;
 }
 
 }  // namespace caios

@@ -5,7 +5,7 @@
 #include <optional>
 
 #include "caios2dfs/copy/integrity.hpp"
-#include "caios2dfs/copy/object_file.hpp"
+#include "caios2dfs/copy/file_md5.hpp"
 #include "caios2dfs/copy/transfer_executor.hpp"
 #include "active_item.hpp"
 
@@ -18,7 +18,8 @@ void TransferExecutor::start_verify(ActiveItem& item) {
   if (destination_ == nullptr) return maybe_finish_item(item);  // cannot happen: only copies verify
   ++item.started;
   auto digest = std::make_shared<std::optional<Result<Md5Digest>>>();
-  files_.submit([digest, path = destination_->paths(object).temp_path,
+  const FilePaths paths = destination_->paths(object);
+  files_.submit([digest, path = item.item.check_final ? paths.final_path : paths.temp_path,
                  size = object.size] { digest->emplace(hash_file(path, size)); },
                 [this, &item, digest] { on_verified(item, **digest); });
 }

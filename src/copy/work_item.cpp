@@ -74,6 +74,7 @@ std::string encode_items(const std::vector<WorkItem>& items) {
     w.integer(item.chunk_count);
     w.integer(item.object_id);
     w.string(item.check_md5);
+    w.integer<std::uint8_t>(item.check_final ? 1 : 0);
     w.integer<std::uint32_t>(static_cast<std::uint32_t>(item.objects.size()));
     for (const ObjectRef& object : item.objects) {
       w.string(object.key);
@@ -96,12 +97,14 @@ Result<std::vector<WorkItem>> decode_items(std::string_view bytes) {
     WorkItem item;
     std::uint8_t kind = 0;
     std::uint32_t objects = 0;
+    std::uint8_t check_final = 0;
     if (!r.integer(item.id) || !r.integer(kind) || !r.integer(item.offset) || !r.integer(item.length) ||
         !r.integer(item.chunk_index) || !r.integer(item.chunk_count) || !r.integer(item.object_id) ||
-        !r.string(item.check_md5) || !r.integer(objects) || kind > 2) {
+        !r.string(item.check_md5) || !r.integer(check_final) || !r.integer(objects) || kind > 2) {
       return decode_error("work items");
     }
     item.kind = static_cast<WorkKind>(kind);
+    item.check_final = check_final != 0;
     item.objects.resize(objects);
     for (ObjectRef& object : item.objects) {
       if (!r.string(object.key) || !r.string(object.relative_path) || !r.integer(object.size) ||

@@ -31,6 +31,7 @@ TEST_CASE("defaults: a plain copy", "[copy_options]") {
   CHECK(o.filters.empty());
   CHECK_FALSE(o.ignore_existing);
   CHECK_FALSE(o.ignore_checksum);  // checks on by default
+  CHECK_FALSE(o.checksum);         // skips by size and mtime
   CHECK_FALSE(o.dry_run);
   CHECK(o.io == IoBackend::posix);
   CHECK(o.stats_interval == milliseconds(10'000));

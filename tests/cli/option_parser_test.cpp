@@ -59,6 +59,8 @@ TEST_CASE("switches: alone, =true, =false", "[copy_options]") {
   CHECK(copy_with({"--ignore-existing=true"}).ignore_existing);
   CHECK_FALSE(copy_with({"--ignore-existing", "--ignore-existing=false"}).ignore_existing);
   CHECK(copy_with({"--ignore-checksum"}).ignore_checksum);
+  CHECK(copy_with({"--checksum"}).checksum);
+  CHECK(copy_with({"-c"}).checksum);
   CHECK(copy_with({"--dry-run"}).dry_run);
   CHECK(copy_with({"-n"}).dry_run);
   CHECK(copy_with({"--dry-run=1"}).dry_run);
@@ -120,7 +122,7 @@ TEST_CASE("usage errors: unknown options and missing values", "[copy_options]") 
       {{"--foo=1", "s3://bucket", "d"}, "unknown option --foo (see --help)"},
       {{"-x", "s3://bucket", "d"}, "unknown option -x (see --help)"},
       {{"-vx", "s3://bucket", "d"}, "unknown option -x in '-vx'"},
-      {{"-vx", "s3://bucket", "d"}, "(short options: -n -v -q -h -V; see --help)"},
+      {{"-vx", "s3://bucket", "d"}, "(short options: -c -n -v -q -h -V; see --help)"},
       {{"-transfers", "4", "s3://bucket", "d"}, "long options take two dashes, write --transfers"},
       {{"-transfers=4", "s3://bucket", "d"}, "long options take two dashes, write --transfers=4"},
       {{"--tranfsers", "4", "s3://bucket", "d"}, "unknown option --tranfsers: did you mean --transfers?"},

@@ -81,7 +81,7 @@ TEST_CASE("every flag parses --flag VALUE and --flag=VALUE alike", "[option_tabl
   // Switches: alone and with the value that means the same.
   const std::map<std::string_view, Sample> switches{
       {"--direct-io", {"always"}},        {"--ignore-existing", {"true"}}, {"--dry-run", {"true"}},
-      {"--ignore-checksum", {"true"}},
+      {"--ignore-checksum", {"true"}},    {"--checksum", {"true"}},
       {"--verbose", {"1"}},               {"--quiet", {"true"}},           {"--keep", {"true", write_bench, {"/dest"}}},
       {"--s3-force-path-style", {"true"}},
   };

@@ -45,6 +45,28 @@ TEST_CASE("skip rule: same size and mtime within a second, or any file with --ig
   // An object of unknown age is copied again rather than guessed current.
   CHECK_FALSE(destination_is_current(regular(10, 0), object("k", "k", 10, 0), SkipRule::size_and_mtime));
   CHECK(destination_is_current(regular(3, 0), o, SkipRule::exists));
+  // --checksum: the size, whatever the mtime; the hash is compared after.
+  CHECK(destination_is_current(regular(10, 7 * kSecond), o, SkipRule::size_and_checksum));
+  CHECK_FALSE(destination_is_current(regular(11, 100 * kSecond), o, SkipRule::size_and_checksum));
+}
+
+TEST_CASE("with --checksum a file of the object's size is hashed, and without an MD5 its size decides", "[destination]") {
+  TempDir dest;
+  Destination destination(dest.path(), SkipRule::size_and_checksum);
+  caios::testing::write_file(dest / "same", "abc");
+  caios::testing::write_file(dest / "other", "abd");
+  const std::string md5_abc = "\"900150983cd24fb0d6963f7d28e17f72\"";
+  const auto current = [&](const std::string& name, const std::string& etag, bool hash = true) {
+    const ObjectRef o{name, name, 3, etag, 5 * kSecond};  // any mtime: --checksum ignores it
+    Result<bool> result = destination.is_current(destination.whole_file_paths(o), o, hash);
+    REQUIRE(result.ok());
+    return *result;
+  };
+  CHECK(current("same", md5_abc));
+  CHECK_FALSE(current("other", md5_abc));
+  CHECK(current("other", md5_abc, false));  // the caller hashes elsewhere
+  CHECK(current("other", "\"900150983cd24fb0d6963f7d28e17f72-2\""));  // multipart: size alone
+  CHECK_FALSE(current("missing", md5_abc));
 }
 
 TEST_CASE("file paths: final, temporary in the same directory, and the directory", "[destination]") {

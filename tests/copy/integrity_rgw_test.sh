@@ -16,7 +16,11 @@
 #   (d) (a) again with most objects chunked (--multi-thread-cutoff 100K
 #       --chunk-size 64K), the proxy corrupting every third chunk: the
 #       read-back of each chunked object catches it, the object is fetched
-#       again, and the tree is exact.
+#       again, and the tree is exact;
+#   (e) --checksum (-c) on (a)'s tree, after one whole file and one chunked
+#       file (single-part uploads) were damaged in place with their size and
+#       mtime kept: only those two are fetched again (a plain rerun, by size
+#       and mtime, skips them), and the tree is exact again.
 #   tests/copy/integrity_rgw_test.sh BUILD_DIR
 set -uo pipefail
 PROG=integrity_rgw_test
@@ -180,3 +184,33 @@ diff -r "$WORK/small" "$WORK/d" >"$WORK/diff.out" 2>&1 || { head "$WORK/diff.out
 [[ $(field "$WORK/d.json" 'd["checks"]["mismatches_fetched_again"]') == "$objects_hit" ]] \
   || fail "(d) report: mismatches fetched again != $objects_hit objects hit by the proxy"
 say "(d) $chunks_hit chunks of $objects_hit objects corrupted in transit: caught on read-back, fetched again, tree exact"
+
+# (e) --checksum finds files damaged in place, size and mtime kept.
+damage() {  # FILE: flip one byte, keep size and mtime
+  python3 - "$1" <<'PY'
+import os, sys
+path = sys.argv[1]
+st = os.stat(path)
+with open(path, "r+b") as f:
+    f.seek(st.st_size // 2)
+    byte = f.read(1)
+    f.seek(st.st_size // 2)
+    f.write(bytes([byte[0] ^ 0x40]))
+os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+PY
+}
+# One file fetched whole, one chunked (over --multi-thread-cutoff 100K below).
+whole=$(cd "$WORK/a" && find d* -type f -size -90k | sort | head -1)
+chunked=$(cd "$WORK/a" && find d* -type f -size +150k | sort | head -1)
+[[ -n $whole && -n $chunked ]] || fail "(e) no files of the sizes wanted"
+damage "$WORK/a/$whole"
+damage "$WORK/a/$chunked"
+copy "$CAIOS_TEST_ENDPOINT" "s3://integrity-small-$stamp" "$WORK/a" "$WORK/e1.json" \
+  || { tail -20 "$WORK/e1.json.log"; fail "(e) the plain rerun failed"; }
+[[ $(field "$WORK/e1.json" 'd["objects_skipped"]') == "$nsmall" ]] || fail "(e) a plain rerun did not skip all"
+copy "$CAIOS_TEST_ENDPOINT" "s3://integrity-small-$stamp" "$WORK/a" "$WORK/e2.json" --checksum \
+  --multi-thread-cutoff 100K --chunk-size 64K || { tail -20 "$WORK/e2.json.log"; fail "(e) the --checksum run failed"; }
+[[ $(field "$WORK/e2.json" 'd["objects_copied"]') == 2 ]] || fail "(e) --checksum copied $(field "$WORK/e2.json" 'd["objects_copied"]'), not the 2 damaged files"
+[[ $(field "$WORK/e2.json" 'd["objects_skipped"]') == $((nsmall - 2)) ]] || fail "(e) --checksum did not skip the others"
+diff -r "$WORK/small" "$WORK/a" >"$WORK/diff.out" 2>&1 || { head "$WORK/diff.out"; fail "(e) the tree differs"; }
+say "(e) --checksum fetched exactly the 2 files damaged in place (a plain rerun skipped them), tree exact"

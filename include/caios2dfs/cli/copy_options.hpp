@@ -41,6 +41,7 @@ struct CopyOptions {
   std::vector<FilterRule> filters;                  ///< --include / --exclude, in order
   bool ignore_existing = false;                     ///< --ignore-existing
   bool ignore_checksum = false;                     ///< --ignore-checksum
+  bool checksum = false;                            ///< --checksum (-c): skip by size and MD5
   bool dry_run = false;                             ///< --dry-run / -n
   IoBackend io = IoBackend::posix;                  ///< --io posix|mpiio
   DirectIo direct_io = DirectIo::automatic;         ///< --direct-io[=auto|always|never] (posix only)

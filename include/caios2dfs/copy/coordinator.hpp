@@ -63,7 +63,10 @@ class Coordinator {
   void take_object(ObjectEntry&& entry);
   /// Chunked objects are checked against DEST once, here; true when the
   /// object is to be copied.
-  bool prepare_chunked(const ObjectRef& object);
+  /// `skip_check` false: the object is to be fetched whatever DEST holds.
+  bool prepare_chunked(const ObjectRef& object, bool skip_check = true);
+  void fetch_chunked(const ObjectRef& object);
+  void on_skip_checked(ItemDone&& done, ObjectRef object);
   void deal(WorkItem&& item);
   void flush_planner();
   void send_dealt();
@@ -97,6 +100,8 @@ class Coordinator {
     VerifiedBy method = VerifiedBy::etag_md5;
   };
   std::unordered_map<std::uint64_t, Verifying> verifying_;
+  /// --checksum's checks of existing files of chunked objects (item id -> object).
+  std::unordered_map<std::uint64_t, ObjectRef> skip_checks_;
   /// Fetches so far of chunked objects whose check failed (key -> count).
   std::unordered_map<std::string, int> chunked_fetches_;
   RunSummary summary_;

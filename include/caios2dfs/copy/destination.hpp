@@ -50,9 +50,14 @@ namespace caios {
 enum class SkipRule {
   size_and_mtime,  ///< default: skip when DEST has the object's size and mtime (1 s window)
   exists,          ///< --ignore-existing: skip when DEST exists at all
+  /// --checksum: skip when DEST has the object's size and MD5 (the file is
+  /// hashed only when its size matches; without an MD5 to compare, as for a
+  /// multipart upload, size alone decides, as in rclone)
+  size_and_checksum,
 };
 
-/// True when an existing file counts as already copied under `rule`. Pure.
+/// True when an existing file counts as already copied under `rule`; for
+/// size_and_checksum, when its size matches (the hash is compared after). Pure.
 bool destination_is_current(const FileStat& existing, const ObjectRef& object, SkipRule rule);
 
 /// Absolute paths of an object's final file, its temporary file and their
@@ -88,9 +93,11 @@ class Destination {
 
   /// True when the final file already holds the object under the skip rule:
   /// false without a call when its name was not in the directory's listing
-  /// (dir_listing.hpp), else one stat. An Error when the stat itself fails
-  /// (permissions, ...).
-  Result<bool> is_current(const FilePaths& paths, const ObjectRef& object) const;
+  /// (dir_listing.hpp), else one stat, and for --checksum the file's MD5
+  /// when its size matches (`hash` false: not that, the size decides). An
+  /// Error when the stat or the read fails (permissions, ...).
+  Result<bool> is_current(const FilePaths& paths, const ObjectRef& object, bool hash = true) const;
+  SkipRule rule() const { return rule_; }
 
   /// mkdir -p of the file's directory (and its staging directory); each
   /// directory is made once per rank. When the staging directory cannot be

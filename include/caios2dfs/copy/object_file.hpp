@@ -1,7 +1,7 @@
 // The file side of one object, in the blocking steps the file-call threads
 // (fileio/task_pool.hpp) run for the transfer executor: before the GET, the
 // skip check and the temporary file; after it, the last write, close and
-// publish; and the read-back that checks a chunked object's file. Nothing here touches the event loop's state, so a step may run on
+// publish. Nothing here touches the event loop's state, so a step may run on
 // any thread; several run at once for different objects.
 #pragma once
 
@@ -13,7 +13,6 @@
 #include "caios2dfs/copy/destination.hpp"
 #include "caios2dfs/copy/work_item.hpp"
 #include "caios2dfs/fileio/file_sink.hpp"
-#include "caios2dfs/s3/etag.hpp"
 
 namespace caios {
 
@@ -54,11 +53,5 @@ struct FileTail {
 std::optional<Error> finish_object_file(Destination& destination, std::unique_ptr<WritableFile> file,
                                         const FilePaths& paths, FileTail tail, std::int64_t mtime_ns, bool is_chunk,
                                         std::optional<Error> error);
-
-/// The MD5 of the first `size` bytes of the file at `path`, read back in
-/// large pieces (the page cache is told to drop them: no one reads them
-/// again here). Errors: the file cannot be read, is shorter than `size`, or
-/// this OpenSSL has no MD5 (kind config: --ignore-checksum skips the check).
-Result<Md5Digest> hash_file(const std::string& path, std::uint64_t size);
 
 }  // namespace caios

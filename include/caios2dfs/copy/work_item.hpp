@@ -38,7 +38,8 @@ struct WorkItem {
   std::uint32_t chunk_count = 0;
   std::uint64_t object_id = 0;  ///< groups the chunks of one object at rank 0
   // Verify only:
-  std::string check_md5;  ///< the MD5 (base64) the object's temporary file must have
+  std::string check_md5;     ///< the MD5 (base64) the object's file must have
+  bool check_final = false;  ///< check the final file (--checksum's skip check), not the temporary one
 
   std::uint64_t bytes() const;
 };
