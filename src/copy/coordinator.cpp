@@ -218,6 +218,7 @@ void Coordinator::chunks_in(std::uint64_t object_id, ChunkTracker::Finished fini
     chunk_md5chksums_.erase(sum);
   }
   if (!finished.ok) {
+    chunked_fetches_.erase(object.key);  // a refetch that failed: no more
     auto error = chunk_errors_.find(object_id);
     ScopedNsTimer blocked(stats_.loop_fs_ns);
     if (destination_ != nullptr) destination_->discard(destination_->paths(object));
