@@ -188,7 +188,11 @@ void Coordinator::on_item_done(ItemDone&& done) {
   objects_done_ += done.objects_copied + done.objects_skipped;
   if (done.kind == WorkKind::chunk) {
     if (!done.chunk_ok && !done.failures.empty()) chunk_errors_.emplace(done.object_id, done.failures.front());
-    if (!done.md5chksum.empty()) chunk_md5chksums_.emplace(done.object_id, std::move(done.md5chksum));
+    if (!done.md5chksum.empty() || done.etag_not_md5) {
+      ChunkSums& sums = chunk_sums_[done.object_id];
+      if (sums.md5chksum.empty()) sums.md5chksum = std::move(done.md5chksum);
+      sums.etag_not_md5 = sums.etag_not_md5 || done.etag_not_md5;
+    }
     if (std::optional<ChunkTracker::Finished> finished = tracker_.chunk_done(done.object_id, done.chunk_ok)) {
       chunks_in(done.object_id, std::move(*finished));
     }
@@ -212,10 +216,10 @@ void Coordinator::on_item_done(ItemDone&& done) {
 /// must be, or publish it unchecked.
 void Coordinator::chunks_in(std::uint64_t object_id, ChunkTracker::Finished finished) {
   ObjectRef& object = finished.object;
-  std::string md5chksum;
-  if (auto sum = chunk_md5chksums_.find(object_id); sum != chunk_md5chksums_.end()) {
-    md5chksum = std::move(sum->second);
-    chunk_md5chksums_.erase(sum);
+  ChunkSums sums;
+  if (auto found = chunk_sums_.find(object_id); found != chunk_sums_.end()) {
+    sums = std::move(found->second);
+    chunk_sums_.erase(found);
   }
   if (!finished.ok) {
     chunked_fetches_.erase(object.key);  // a refetch that failed: no more
@@ -228,16 +232,11 @@ void Coordinator::chunks_in(std::uint64_t object_id, ChunkTracker::Finished fini
     if (error != chunk_errors_.end()) chunk_errors_.erase(error);
     return;
   }
-  if (destination_ != nullptr) {
-    const ChunkedCheck check = chunked_check(job_.verify, object.etag, md5chksum);
-    if (check.expected) {
-      deal(planner_.verify(object, object_id, md5_to_base64(*check.expected)));
-      verifying_.emplace(object_id, Verifying{std::move(object), check.method});
-      return;
-    }
-    ++stats_.unverified_by_reason[static_cast<std::size_t>(check.reason)];
-  }
-  publish_chunked(object);
+  if (destination_ == nullptr) return publish_chunked(object, std::nullopt);  // --bench read
+  const ChunkedCheck check = chunked_check(job_.verify, object.etag, ResponseSums{sums.md5chksum, sums.etag_not_md5});
+  if (!check.expected) return publish_chunked(object, CheckVerdict{std::nullopt, check.reason, std::nullopt});
+  deal(planner_.verify(object, object_id, md5_to_base64(*check.expected)));
+  verifying_.emplace(object_id, Verifying{std::move(object), check.method});
 }
 
 /// A chunked object's read-back is done: publish it when it matched; else
@@ -254,10 +253,14 @@ void Coordinator::on_verified(ItemDone&& done) {
   fetches = std::max(fetches, 1);
   if (done.chunk_ok) {
     chunked_fetches_.erase(object.key);
-    ++stats_.verified_by_method[static_cast<std::size_t>(verifying.method)];
-    return publish_chunked(object);
+    return publish_chunked(object, CheckVerdict{verifying.method, Unverified::disabled, std::nullopt});
   }
   ObjectFailure failure = done.failures.empty() ? ObjectFailure{object.key, "the check failed", 0} : done.failures.front();
+  if (failure.kind == static_cast<std::uint8_t>(ErrorKind::config)) {
+    // No MD5 in this OpenSSL (hash_file): the bytes stay unchecked, not wrong.
+    chunked_fetches_.erase(object.key);
+    return publish_chunked(object, CheckVerdict{std::nullopt, Unverified::no_hasher, std::nullopt});
+  }
   {
     ScopedNsTimer blocked(stats_.loop_fs_ns);
     if (destination_ != nullptr) destination_->discard(destination_->paths(object));
@@ -286,7 +289,8 @@ void Coordinator::on_skip_checked(ItemDone&& done, ObjectRef object) {
     if (job_.verbosity > 0) fmt::print("skipped (up to date): {}\n", object.key);
     return;
   }
-  if (!done.failures.empty() && done.failures.front().kind != static_cast<std::uint8_t>(ErrorKind::checksum)) {
+  const std::uint8_t kind = done.failures.empty() ? 0 : done.failures.front().kind;
+  if (kind != static_cast<std::uint8_t>(ErrorKind::checksum) && kind != static_cast<std::uint8_t>(ErrorKind::config)) {
     // The existing file could not be read: say so rather than overwrite blindly.
     if (job_.verbosity >= 0) fmt::print(stderr, "ERROR: {}: {}\n", object.key, done.failures.front().error);
     return record_failure(std::move(done.failures.front()));
@@ -304,8 +308,9 @@ void Coordinator::fetch_chunked(const ObjectRef& object) {
 }
 
 /// Give a chunked file that is all in (and checked, where it can be) its
-/// mtime and its final name.
-void Coordinator::publish_chunked(const ObjectRef& object) {
+/// mtime and its final name; count the check once it is in place
+/// (`verdict`: nullopt for --bench read, where nothing is written).
+void Coordinator::publish_chunked(const ObjectRef& object, const std::optional<CheckVerdict>& verdict) {
   ScopedNsTimer blocked(stats_.loop_fs_ns);
   if (destination_ != nullptr) {
     const FilePaths paths = destination_->paths(object);
@@ -316,6 +321,11 @@ void Coordinator::publish_chunked(const ObjectRef& object) {
   }
   ++objects_done_;
   ++summary_.objects_copied;
+  if (verdict && verdict->verified) {
+    ++stats_.verified_by_method[static_cast<std::size_t>(*verdict->verified)];
+  } else if (verdict) {
+    ++stats_.unverified_by_reason[static_cast<std::size_t>(verdict->reason)];
+  }
   if (job_.verbosity > 0) fmt::print("copied: {} ({} bytes)\n", object.key, object.size);
 }
 

@@ -41,14 +41,17 @@ CheckPlan plan_check(bool verify, bool chunked, std::string_view etag) {
   return plan;
 }
 
-CheckVerdict judge_check(const CheckPlan& plan, const std::optional<Md5Digest>& received,
-                         std::string_view md5chksum) {
+CheckVerdict judge_check(const CheckPlan& plan, const std::optional<Md5Digest>& received, ResponseSums response) {
   CheckVerdict verdict;
   verdict.reason = plan.reason;
   std::optional<Md5Digest> expected = plan.md5;
   VerifiedBy method = VerifiedBy::etag_md5;
+  if (expected && response.etag_not_md5) {
+    expected.reset();
+    verdict.reason = Unverified::no_md5;
+  }
   if (!expected && plan.hash) {
-    expected = md5_from_base64(md5chksum);
+    expected = md5_from_base64(response.md5chksum);
     method = VerifiedBy::md5chksum;
   }
   if (!expected) return verdict;  // nothing says what the bytes must be
@@ -64,16 +67,21 @@ CheckVerdict judge_check(const CheckPlan& plan, const std::optional<Md5Digest>& 
   return verdict;
 }
 
-ChunkedCheck chunked_check(bool verify, std::string_view etag, std::string_view md5chksum) {
+ChunkedCheck chunked_check(bool verify, std::string_view etag, ResponseSums response) {
   ChunkedCheck check;
   if (!verify) return check;  // reason disabled
-  if ((check.expected = etag_md5(etag))) return check;
-  if (etag_parts(etag)) {
-    check.reason = Unverified::multipart;
-    if ((check.expected = md5_from_base64(md5chksum))) check.method = VerifiedBy::md5chksum;
+  const std::optional<Md5Digest> md5 = etag_md5(etag);
+  if (md5 && !response.etag_not_md5) {
+    check.expected = md5;
     return check;
   }
-  check.reason = Unverified::no_md5;
+  const bool multipart = etag_parts(etag).has_value();
+  check.reason = multipart ? Unverified::multipart : Unverified::no_md5;
+  // rclone's MD5 is of the bytes, encrypted at rest or not; looked for where
+  // a whole object would be hashed for it too (plan_check).
+  if ((md5 || multipart) && (check.expected = md5_from_base64(response.md5chksum))) {
+    check.method = VerifiedBy::md5chksum;
+  }
   return check;
 }
 

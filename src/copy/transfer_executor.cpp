@@ -88,6 +88,10 @@ bool TransferExecutor::wants_work() const {
   int items = 0;
   std::uint64_t bytes = 0;
   for (const auto& active : active_) {
+    if (active->item.kind == WorkKind::verify) {
+      ++items;  // a read-back in flight holds a file-call thread: it counts as an item in turn
+      continue;
+    }
     if (active->next_object >= active->item.objects.size()) continue;
     ++items;
     bytes += unstarted_bytes(active->item, active->next_object);
@@ -348,7 +352,8 @@ std::optional<Error> TransferExecutor::check_result(const ObjectTransfer& transf
 void TransferExecutor::submit_finish(const TransferPtr& transfer) {
   if (transfer->md5 && transfer->result->ok()) {
     transfer->received_md5 = transfer->md5->finish();
-    transfer->verdict = judge_check(transfer->check, transfer->received_md5, transfer->result->value().md5chksum);
+    const GetResult& got = transfer->result->value();
+    transfer->verdict = judge_check(transfer->check, transfer->received_md5, ResponseSums{got.md5chksum, got.etag_not_md5});
   } else {
     transfer->verdict = judge_check(transfer->check, std::nullopt, {});
   }
@@ -396,6 +401,7 @@ void TransferExecutor::complete(ObjectTransfer& transfer) {
     item.done.bytes += bytes;
     // rank 0 checks the whole file against it once every chunk is in.
     if (item.done.md5chksum.empty()) item.done.md5chksum = transfer.result->value().md5chksum;
+    item.done.etag_not_md5 = item.done.etag_not_md5 || transfer.result->value().etag_not_md5;
   } else {
     ++stats_.objects_copied;
     ++item.done.objects_copied;

@@ -134,6 +134,7 @@ std::string encode_done(const ItemDone& done) {
     w.integer(failure.kind);
   }
   w.string(done.md5chksum);
+  w.integer<std::uint8_t>(done.etag_not_md5 ? 1 : 0);
   return w.take();
 }
 
@@ -153,7 +154,9 @@ Result<ItemDone> decode_done(std::string_view bytes) {
   for (ObjectFailure& failure : done.failures) {
     if (!r.string(failure.key) || !r.string(failure.error) || !r.integer(failure.kind)) return decode_error("item done");
   }
-  if (!r.string(done.md5chksum) || !r.empty()) return decode_error("item done");
+  std::uint8_t etag_not_md5 = 0;
+  if (!r.string(done.md5chksum) || !r.integer(etag_not_md5) || !r.empty()) return decode_error("item done");
+  done.etag_not_md5 = etag_not_md5 != 0;
   return done;
 }
 

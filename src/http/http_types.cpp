@@ -32,6 +32,8 @@ constexpr std::array kTextHeaders{
     TextHeader{"retry-after", &HttpResponseHead::retry_after},
     TextHeader{"x-amz-request-id", &HttpResponseHead::request_id},
     TextHeader{"x-amz-meta-md5chksum", &HttpResponseHead::meta_md5chksum},
+    TextHeader{"x-amz-server-side-encryption", &HttpResponseHead::server_side_encryption},
+    TextHeader{"x-amz-server-side-encryption-customer-algorithm", &HttpResponseHead::sse_customer_algorithm},
 };
 
 std::int64_t parse_content_length(std::string_view text) {

@@ -37,6 +37,10 @@ std::optional<Md5Digest> parse_hex_md5(std::string_view hex) {
 
 std::optional<Md5Digest> etag_md5(std::string_view etag) { return parse_hex_md5(unquoted(etag)); }
 
+bool encryption_hides_md5(std::string_view server_side_encryption, std::string_view customer_algorithm) {
+  return server_side_encryption.rfind("aws:kms", 0) == 0 || !customer_algorithm.empty();
+}
+
 std::optional<std::uint32_t> etag_parts(std::string_view etag) {
   const std::string_view text = unquoted(etag);
   const std::size_t dash = text.find('-');

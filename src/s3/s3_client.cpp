@@ -3,6 +3,7 @@
 // put_multipart, used only to seed tests and benchmarks, is in
 // s3_multipart.cpp; what s3_client.cpp and s3_multipart.cpp share is in
 // s3_client_internal.hpp.
+#include "caios2dfs/s3/etag.hpp"
 #include "caios2dfs/s3/s3_client.hpp"
 
 #include <fmt/format.h>
@@ -75,6 +76,7 @@ struct GetState {
     result.etag = head.etag;
     result.mtime_ns = mtime_from_head(head);
     result.md5chksum = head.meta_md5chksum;
+    result.etag_not_md5 = encryption_hides_md5(head.server_side_encryption, head.sse_customer_algorithm);
     return ok_status();
   }
 

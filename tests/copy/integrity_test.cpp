@@ -46,45 +46,61 @@ TEST_CASE("whole objects are hashed when something may say their MD5; others say
 
 TEST_CASE("the verdict: by the ETag, by rclone's md5chksum, a mismatch, or why unchecked", "[integrity]") {
   const CheckPlan single = plan_check(true, false, kSingle);
-  CHECK(judge_check(single, abc(), "").verified == VerifiedBy::etag_md5);
-  CHECK(judge_check(single, abc(), "garbage").verified == VerifiedBy::etag_md5);  // the ETag decides
-  const CheckVerdict bad = judge_check(single, other(), "");
+  CHECK(judge_check(single, abc(), ResponseSums{""}).verified == VerifiedBy::etag_md5);
+  CHECK(judge_check(single, abc(), ResponseSums{"garbage"}).verified == VerifiedBy::etag_md5);  // the ETag decides
+  const CheckVerdict bad = judge_check(single, other(), ResponseSums{""});
   CHECK_FALSE(bad.verified);
   REQUIRE(bad.expected);
   CHECK(*bad.expected == abc());
-  const CheckVerdict unhashed = judge_check(single, std::nullopt, "");
+  const CheckVerdict unhashed = judge_check(single, std::nullopt, ResponseSums{""});
   CHECK_FALSE(unhashed.verified);
   CHECK_FALSE(unhashed.expected);
   CHECK(unhashed.reason == Unverified::no_hasher);
 
   const CheckPlan multipart = plan_check(true, false, kMultipart);
-  CHECK(judge_check(multipart, abc(), kAbcBase64).verified == VerifiedBy::md5chksum);
-  CHECK(judge_check(multipart, other(), kAbcBase64).expected == abc());
-  const CheckVerdict without = judge_check(multipart, abc(), "");
+  CHECK(judge_check(multipart, abc(), ResponseSums{kAbcBase64}).verified == VerifiedBy::md5chksum);
+  CHECK(judge_check(multipart, other(), ResponseSums{kAbcBase64}).expected == abc());
+  const CheckVerdict without = judge_check(multipart, abc(), ResponseSums{""});
   CHECK_FALSE(without.verified);
   CHECK_FALSE(without.expected);
   CHECK(without.reason == Unverified::multipart);
-  CHECK(judge_check(multipart, abc(), "not base64").reason == Unverified::multipart);
+  CHECK(judge_check(multipart, abc(), ResponseSums{"not base64"}).reason == Unverified::multipart);
 
-  const CheckVerdict off = judge_check(plan_check(false, false, kSingle), std::nullopt, kAbcBase64);
+  // SSE-KMS or SSE-C: a 32-hex ETag that is no MD5. rclone's MD5 still is.
+  const CheckVerdict kms = judge_check(single, other(), ResponseSums{"", true});
+  CHECK_FALSE(kms.verified);
+  CHECK_FALSE(kms.expected);  // no mismatch: nothing to compare with
+  CHECK(kms.reason == Unverified::no_md5);
+  CHECK(judge_check(single, abc(), ResponseSums{kAbcBase64, true}).verified == VerifiedBy::md5chksum);
+  CHECK(judge_check(single, other(), ResponseSums{kAbcBase64, true}).expected == abc());
+
+  const CheckVerdict off = judge_check(plan_check(false, false, kSingle), std::nullopt, ResponseSums{kAbcBase64});
   CHECK_FALSE(off.verified);
   CHECK_FALSE(off.expected);
   CHECK(off.reason == Unverified::disabled);
 }
 
 TEST_CASE("a chunked object is checked by its ETag's MD5, or rclone's for a multipart upload", "[integrity]") {
-  const ChunkedCheck single = chunked_check(true, kSingle, "");
+  const ChunkedCheck single = chunked_check(true, kSingle, ResponseSums{""});
   CHECK(single.expected == abc());
   CHECK(single.method == VerifiedBy::etag_md5);
-  const ChunkedCheck rclone = chunked_check(true, kMultipart, kAbcBase64);
+  const ChunkedCheck rclone = chunked_check(true, kMultipart, ResponseSums{kAbcBase64});
   CHECK(rclone.expected == abc());
   CHECK(rclone.method == VerifiedBy::md5chksum);
-  const ChunkedCheck multipart = chunked_check(true, kMultipart, "");
+  const ChunkedCheck multipart = chunked_check(true, kMultipart, ResponseSums{""});
   CHECK_FALSE(multipart.expected);
   CHECK(multipart.reason == Unverified::multipart);
-  CHECK(chunked_check(true, "\"opaque\"", kAbcBase64).reason == Unverified::no_md5);  // only multipart has it
-  CHECK_FALSE(chunked_check(false, kSingle, "").expected);
-  CHECK(chunked_check(false, kSingle, "").reason == Unverified::disabled);
+  const ChunkedCheck opaque = chunked_check(true, "\"opaque\"", ResponseSums{kAbcBase64});
+  CHECK_FALSE(opaque.expected);  // as for a whole object: not hashed for it
+  CHECK(opaque.reason == Unverified::no_md5);
+  const ChunkedCheck kms = chunked_check(true, kSingle, ResponseSums{"", true});
+  CHECK_FALSE(kms.expected);
+  CHECK(kms.reason == Unverified::no_md5);
+  const ChunkedCheck kms_rclone = chunked_check(true, kSingle, ResponseSums{kAbcBase64, true});
+  CHECK(kms_rclone.expected == abc());
+  CHECK(kms_rclone.method == VerifiedBy::md5chksum);
+  CHECK_FALSE(chunked_check(false, kSingle, ResponseSums{""}).expected);
+  CHECK(chunked_check(false, kSingle, ResponseSums{""}).reason == Unverified::disabled);
 }
 
 TEST_CASE("a mismatch is a retryable checksum error that names both digests", "[integrity]") {

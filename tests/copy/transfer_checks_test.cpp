@@ -24,6 +24,10 @@ TEST_CASE("bytes are checked against a single-part ETag; a corrupted fetch is fe
   }
   objects["multipart"] = FakeObject{pattern(1000, 'm')};  // keeps the default, multipart ETag
   refs.push_back(ref("multipart", 1000));
+  objects["kms"] = FakeObject{pattern(3000, 'k')};  // SSE-KMS: a 32-hex ETag that is no MD5
+  objects["kms"].etag = md5_etag("not these bytes");
+  objects["kms"].encryption = "aws:kms";
+  refs.push_back(ObjectRef{"kms", "kms", 3000, objects["kms"].etag, kFakeMtimeNs});
   objects["rclone"] = FakeObject{pattern(70000, 'r')};  // multipart, with rclone's MD5
   objects["rclone"].md5chksum = md5chksum(objects["rclone"].data);
   refs.push_back(ref("rclone", 70000));
@@ -39,16 +43,17 @@ TEST_CASE("bytes are checked against a single-part ETag; a corrupted fetch is fe
   options.transfers = 3;
   Rig rig(objects, &destination, options, kNoDirectIo, flip_first);
   rig.run({batch(refs)});
-  CHECK(rig.stats.objects_copied == 8);
+  CHECK(rig.stats.objects_copied == 9);
   CHECK(rig.stats.objects_failed == 0);
   CHECK(rig.stats.verified_by_method[static_cast<std::size_t>(VerifiedBy::etag_md5)] == 6);
   CHECK(rig.stats.verified_by_method[static_cast<std::size_t>(VerifiedBy::md5chksum)] == 1);
   CHECK(rig.stats.unverified_by_reason[static_cast<std::size_t>(Unverified::multipart)] == 1);
+  CHECK(rig.stats.unverified_by_reason[static_cast<std::size_t>(Unverified::no_md5)] == 1);  // kms
   CHECK(rig.stats.retries_by_kind[static_cast<std::size_t>(ErrorKind::checksum)] == 3);
   std::size_t wrong = 0;
   for (const auto& [key, object] : objects) wrong += read_file(dest / key) != object.data;
   CHECK(wrong == 0);
-  CHECK(list_tree(dest.path()).size() == 8);
+  CHECK(list_tree(dest.path()).size() == 9);
 }
 
 TEST_CASE("a mismatch on every fetch fails the object, with nothing under its name", "[executor][integrity]") {

@@ -24,6 +24,8 @@ TEST_CASE("a response head is read from its header lines", "[http_types]") {
                                          "Last-Modified: Wed, 12 Oct 2009 17:50:30 GMT\r\n",
                                          "x-amz-request-id: 4442587FB7D0A2F9\r\n", "Retry-After: 2\r\n",
                                          "X-Amz-Meta-Md5chksum: kAFQmDzST7DWlj99KOF/cg==\r\n",
+                                         "x-amz-server-side-encryption: aws:kms\r\n",
+                                         "x-amz-server-side-encryption-customer-algorithm: AES256\r\n",
                                          "Server: AmazonS3\r\n", "\r\n"});
   CHECK(head.status == 206);
   CHECK(head.content_length == 400);
@@ -33,6 +35,8 @@ TEST_CASE("a response head is read from its header lines", "[http_types]") {
   CHECK(head.request_id == "4442587FB7D0A2F9");
   CHECK(head.retry_after == "2");
   CHECK(head.meta_md5chksum == "kAFQmDzST7DWlj99KOF/cg==");
+  CHECK(head.server_side_encryption == "aws:kms");
+  CHECK(head.sse_customer_algorithm == "AES256");
 }
 
 TEST_CASE("header names are case-insensitive, values trimmed", "[http_types]") {

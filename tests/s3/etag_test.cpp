@@ -34,6 +34,14 @@ TEST_CASE("a single-part ETag is the MD5 of the bytes; other ETags are not", "[e
   CHECK_FALSE(etag_parts("\"abc-3\""));
 }
 
+TEST_CASE("SSE-KMS and SSE-C hide the MD5 in a single-part ETag; SSE-S3 does not", "[etag]") {
+  CHECK(encryption_hides_md5("aws:kms", ""));
+  CHECK(encryption_hides_md5("aws:kms:dsse", ""));
+  CHECK(encryption_hides_md5("", "AES256"));  // SSE-C
+  CHECK_FALSE(encryption_hides_md5("AES256", ""));
+  CHECK_FALSE(encryption_hides_md5("", ""));
+}
+
 TEST_CASE("rclone's md5chksum is the MD5 in base64", "[etag]") {
   // MD5("abc") = 900150983cd24fb0d6963f7d28e17f72
   const auto md5 = md5_from_base64("kAFQmDzST7DWlj99KOF/cg==");

@@ -24,6 +24,7 @@ struct FakeObject {
   std::string etag = "\"0123456789abcdef0123456789abcdef-1\"";
   std::string last_modified = "Mon, 30 Nov 2026 12:00:00 GMT";  ///< HTTP date
   std::string md5chksum = {};  ///< rclone's x-amz-meta-md5chksum (base64), sent when not empty
+  std::string encryption = {};  ///< x-amz-server-side-encryption, sent when not empty
   std::string iso_modified = "2026-11-30T12:00:00.000Z";        ///< the same instant, for listings
 };
 
@@ -93,6 +94,7 @@ class FakeS3Objects {
     ScriptedResponse response;
     response.headers = {{"ETag", object.etag}, {"Last-Modified", object.last_modified}};
     if (!object.md5chksum.empty()) response.headers.emplace_back("X-Amz-Meta-Md5chksum", object.md5chksum);
+    if (!object.encryption.empty()) response.headers.emplace_back("x-amz-server-side-encryption", object.encryption);
     if (range.empty()) {
       response.body = object.data;
       return response;

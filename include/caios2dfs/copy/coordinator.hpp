@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -74,7 +75,7 @@ class Coordinator {
   void record_failure(ObjectFailure failure);
   void chunks_in(std::uint64_t object_id, ChunkTracker::Finished finished);
   void on_verified(ItemDone&& done);
-  void publish_chunked(const ObjectRef& object);
+  void publish_chunked(const ObjectRef& object, const std::optional<CheckVerdict>& verdict);
   std::uint64_t outstanding_items() const { return planner_.items_created() - items_completed_; }
   void print_progress(bool final_line);
 
@@ -92,8 +93,12 @@ class Coordinator {
   bool dealt_pending_ = false;
   /// The first error of a chunked object, reported when its last chunk is in.
   std::unordered_map<std::uint64_t, ObjectFailure> chunk_errors_;
-  /// rclone's MD5 of a chunked object, from its chunks' responses.
-  std::unordered_map<std::uint64_t, std::string> chunk_md5chksums_;
+  /// What a chunked object's chunks' responses said of its bytes.
+  struct ChunkSums {
+    std::string md5chksum;  ///< rclone's MD5
+    bool etag_not_md5 = false;
+  };
+  std::unordered_map<std::uint64_t, ChunkSums> chunk_sums_;
   /// Chunked objects whose files are being read back (WorkKind::verify).
   struct Verifying {
     ObjectRef object;

@@ -64,20 +64,25 @@ struct CheckVerdict {
   std::optional<Md5Digest> expected;         ///< set on a mismatch: what the store said
 };
 
+/// What the GET's response said about the bytes.
+struct ResponseSums {
+  std::string_view md5chksum;  ///< rclone's x-amz-meta-md5chksum, "" when absent
+  bool etag_not_md5 = false;   ///< SSE-KMS or SSE-C: the ETag is no MD5 after all
+};
+
 /// Judge the bytes' MD5 (`received`, nullopt when they were not hashed or
-/// the hasher failed) against the plan and the response's md5chksum.
-CheckVerdict judge_check(const CheckPlan& plan, const std::optional<Md5Digest>& received,
-                         std::string_view md5chksum);
+/// the hasher failed) against the plan and what the response said.
+CheckVerdict judge_check(const CheckPlan& plan, const std::optional<Md5Digest>& received, ResponseSums response);
 
 /// What a chunked object's file must hash to once its chunks are all in:
 /// `expected` (and by what the store said it) or, when empty, why it is not
-/// checked. `md5chksum` is what a chunk's GET returned, "" for none.
+/// checked. `response` is what the chunks' GETs said.
 struct ChunkedCheck {
   std::optional<Md5Digest> expected;
   VerifiedBy method = VerifiedBy::etag_md5;
   Unverified reason = Unverified::disabled;
 };
-ChunkedCheck chunked_check(bool verify, std::string_view etag, std::string_view md5chksum);
+ChunkedCheck chunked_check(bool verify, std::string_view etag, ResponseSums response);
 
 /// A mismatch: kind checksum, retryable (the next fetch may be clean).
 Error checksum_mismatch(std::string_view key, const Md5Digest& received, const Md5Digest& expected);

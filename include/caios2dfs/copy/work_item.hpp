@@ -61,6 +61,7 @@ struct ItemDone {
   std::uint32_t objects_skipped = 0;
   std::vector<ObjectFailure> failures;
   std::string md5chksum;  ///< chunk: rclone's x-amz-meta-md5chksum as its GET saw it, "" when absent
+  bool etag_not_md5 = false;  ///< chunk: its GET said SSE-KMS or SSE-C (the ETag is no MD5)
 };
 
 std::string encode_items(const std::vector<WorkItem>& items);

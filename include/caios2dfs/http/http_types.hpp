@@ -37,6 +37,8 @@ struct HttpResponseHead {
   /// x-amz-meta-md5chksum: the base64 MD5 of the whole object that rclone
   /// stores with its multipart uploads (whose ETag is no MD5).
   std::string meta_md5chksum;
+  std::string server_side_encryption;  ///< x-amz-server-side-encryption ("AES256", "aws:kms", ...)
+  std::string sse_customer_algorithm;  ///< x-amz-server-side-encryption-customer-algorithm (SSE-C)
 };
 
 /// Record one raw header line of a response (as curl hands it over, CRLF

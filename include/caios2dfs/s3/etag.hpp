@@ -20,6 +20,13 @@ using Md5Digest = std::array<std::uint8_t, 16>;
 /// (multipart, empty, or another form).
 std::optional<Md5Digest> etag_md5(std::string_view etag);
 
+/// True when the object's encryption makes its ETag something other than
+/// the MD5 of its bytes even for a single-part upload: SSE-KMS ("aws:kms",
+/// "aws:kms:dsse") and SSE-C (any customer algorithm), as AWS documents.
+/// SSE-S3 ("AES256") keeps the MD5. Arguments: the response's
+/// x-amz-server-side-encryption and ...-customer-algorithm headers.
+bool encryption_hides_md5(std::string_view server_side_encryption, std::string_view customer_algorithm);
+
 /// The part count of a multipart ETag ("\"<32 hex>-<parts>\""); nullopt for
 /// any other ETag.
 std::optional<std::uint32_t> etag_parts(std::string_view etag);

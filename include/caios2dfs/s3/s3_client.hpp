@@ -47,6 +47,7 @@ struct GetResult {
   std::string etag;
   std::int64_t mtime_ns = 0;      ///< Last-Modified, 0 when absent
   std::string md5chksum;          ///< rclone's x-amz-meta-md5chksum (base64), "" when absent
+  bool etag_not_md5 = false;      ///< SSE-KMS or SSE-C: the ETag is no MD5 (encryption_hides_md5)
   int retries = 0;
   std::chrono::nanoseconds time_to_first_byte{0};  ///< of the attempt that completed
   std::chrono::nanoseconds total_time{0};          ///< all attempts and backoff
