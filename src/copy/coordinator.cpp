@@ -289,7 +289,8 @@ void Coordinator::on_skip_checked(ItemDone&& done, ObjectRef object) {
     if (job_.verbosity > 0) fmt::print("skipped (up to date): {}\n", object.key);
     return;
   }
-  const std::uint8_t kind = done.failures.empty() ? 0 : done.failures.front().kind;
+  // No failure record (not sent by a rank) reads as a mismatch: fetch the object.
+  const auto kind = done.failures.empty() ? static_cast<std::uint8_t>(ErrorKind::checksum) : done.failures.front().kind;
   if (kind != static_cast<std::uint8_t>(ErrorKind::checksum) && kind != static_cast<std::uint8_t>(ErrorKind::config)) {
     // The existing file could not be read: say so rather than overwrite blindly.
     if (job_.verbosity >= 0) fmt::print(stderr, "ERROR: {}: {}\n", object.key, done.failures.front().error);
