@@ -86,12 +86,10 @@ ChunkedCheck chunked_check(bool verify, std::string_view etag, ResponseSums resp
 }
 
 Error checksum_mismatch(std::string_view key, const Md5Digest& received, const Md5Digest& expected) {
-  std::array<char, 33> got{};
-  std::array<char, 33> want{};
   Error error = make_error(ErrorKind::checksum, "GET", std::string(key),
                            fmt::format("the bytes received have MD5 {}, the store says {}: corrupted in "
                                        "transit (or the store's bytes are not what it says)",
-                                       md5_hex(received, got), md5_hex(expected, want)));
+                                       md5_hex(received), md5_hex(expected)));
   error.retryable = true;
   return error;
 }

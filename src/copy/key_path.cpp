@@ -125,10 +125,10 @@ bool is_temp_name(std::string_view file_name) {
   return true;
 }
 
-std::string parent_directory(std::string_view relative_path) {
+std::string_view parent_directory(std::string_view relative_path) {
   const std::size_t slash = relative_path.rfind('/');
   if (slash == std::string_view::npos) return {};
-  return std::string(relative_path.substr(0, slash));
+  return relative_path.substr(0, slash);
 }
 
 }  // namespace caios

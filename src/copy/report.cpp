@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <numeric>
 
 #include "caios2dfs/base/json_writer.hpp"
 #include "caios2dfs/base/units.hpp"
@@ -15,22 +16,42 @@ namespace {
 
 constexpr double kNsPerSecond = 1e9;
 
-std::string kinds_text(const std::array<std::uint64_t, kErrorKinds>& counts) {
+/// "name 3, other 1" for the non-zero counts of an enum's values, "" when
+/// all are zero.
+template <std::size_t N, class Enum>
+std::string named_counts(const std::array<std::uint64_t, N>& counts, const char* (*name)(Enum) noexcept) {
   std::string text;
-  for (std::size_t i = 0; i < kErrorKinds; ++i) {
+  for (std::size_t i = 0; i < N; ++i) {
     if (counts[i] == 0) continue;
-    if (!text.empty()) text += ", ";
-    text += fmt::format("{} {}", error_kind_name(static_cast<ErrorKind>(i)), counts[i]);
+    text += fmt::format("{}{} {}", text.empty() ? "" : ", ", name(static_cast<Enum>(i)), counts[i]);
   }
+  return text;
+}
+
+/// The same as a JSON object, {"name": 3, ...}.
+template <std::size_t N, class Enum>
+void write_named_counts(JsonWriter& w, const std::array<std::uint64_t, N>& counts, const char* (*name)(Enum) noexcept) {
+  w.begin_object();
+  for (std::size_t i = 0; i < N; ++i) {
+    if (counts[i] > 0) w.key(name(static_cast<Enum>(i))), w.value(counts[i]);
+  }
+  w.end_object();
+}
+
+std::string kinds_text(const std::array<std::uint64_t, kErrorKinds>& counts) {
+  std::string text = named_counts(counts, &error_kind_name);
   return text.empty() ? "none" : text;
+}
+
+template <std::size_t N>
+std::uint64_t total(const std::array<std::uint64_t, N>& counts) {
+  return std::accumulate(counts.begin(), counts.end(), std::uint64_t{0});
 }
 
 /// Objects checked and not, over all ranks (integrity.hpp).
 struct CheckTotals {
-  std::uint64_t verified = 0;
   std::array<std::uint64_t, kVerifiedMethods> by_method{};
   std::array<std::uint64_t, kUnverifiedReasons> unverified{};
-  std::uint64_t unverified_total = 0;
   std::uint64_t mismatches_refetched = 0;
   std::uint64_t mismatches_failed = 0;
 };
@@ -38,14 +59,8 @@ struct CheckTotals {
 CheckTotals check_totals(const RunSummary& s) {
   CheckTotals totals;
   for (const RankStats& r : s.ranks) {
-    for (std::size_t i = 0; i < kVerifiedMethods; ++i) {
-      totals.by_method[i] += r.verified_by_method[i];
-      totals.verified += r.verified_by_method[i];
-    }
-    for (std::size_t i = 0; i < kUnverifiedReasons; ++i) {
-      totals.unverified[i] += r.unverified_by_reason[i];
-      totals.unverified_total += r.unverified_by_reason[i];
-    }
+    for (std::size_t i = 0; i < kVerifiedMethods; ++i) totals.by_method[i] += r.verified_by_method[i];
+    for (std::size_t i = 0; i < kUnverifiedReasons; ++i) totals.unverified[i] += r.unverified_by_reason[i];
   }
   const auto checksum = static_cast<std::size_t>(ErrorKind::checksum);
   totals.mismatches_refetched = sum_by_kind(s.ranks, &RankStats::retries_by_kind)[checksum];
@@ -53,23 +68,15 @@ CheckTotals check_totals(const RunSummary& s) {
   return totals;
 }
 
-/// " (name 3, other 1)" for the non-zero counts, "" when all are zero.
-template <std::size_t N, class Enum>
-std::string counts_by_name(const std::array<std::uint64_t, N>& counts, const char* (*name)(Enum) noexcept) {
-  std::string text;
-  for (std::size_t i = 0; i < N; ++i) {
-    if (counts[i] == 0) continue;
-    text += fmt::format("{}{} {}", text.empty() ? "" : ", ", name(static_cast<Enum>(i)), counts[i]);
-  }
-  return text.empty() ? text : " (" + text + ")";
-}
+/// " (text)", or "" for no text.
+std::string in_parentheses(const std::string& text) { return text.empty() ? text : " (" + text + ")"; }
 
 std::string checks_line(const RunSummary& s) {
   const CheckTotals totals = check_totals(s);
   return fmt::format("  checks    MD5 verified {}{}  unverified {}{}  mismatches {} fetched again, {} failed\n",
-                     totals.verified, counts_by_name(totals.by_method, &verified_name), totals.unverified_total,
-                     counts_by_name(totals.unverified, &unverified_name), totals.mismatches_refetched,
-                     totals.mismatches_failed);
+                     total(totals.by_method), in_parentheses(named_counts(totals.by_method, &verified_name)),
+                     total(totals.unverified), in_parentheses(named_counts(totals.unverified, &unverified_name)),
+                     totals.mismatches_refetched, totals.mismatches_failed);
 }
 
 }  // namespace
@@ -139,14 +146,6 @@ std::string format_summary(const RunSummary& s, bool detailed) {
 
 namespace {
 
-void write_kind_counts(JsonWriter& w, const std::array<std::uint64_t, kErrorKinds>& counts) {
-  w.begin_object();
-  for (std::size_t i = 0; i < kErrorKinds; ++i) {
-    if (counts[i] > 0) w.key(error_kind_name(static_cast<ErrorKind>(i))), w.value(counts[i]);
-  }
-  w.end_object();
-}
-
 /// What was listed and what became of it.
 void write_counts(JsonWriter& w, const RunSummary& s) {
   w.key("mode"), w.value(s.mode);
@@ -187,8 +186,8 @@ void write_performance(JsonWriter& w, const RunSummary& s) {
   const RequestTotals totals = request_totals(s.ranks);
   w.key("requests"), w.value(totals.requests);
   w.key("retries"), w.value(totals.retries);
-  w.key("retries_by_class"), write_kind_counts(w, sum_by_kind(s.ranks, &RankStats::retries_by_kind));
-  w.key("errors"), write_kind_counts(w, sum_by_kind(s.ranks, &RankStats::errors_by_kind));
+  w.key("retries_by_class"), write_named_counts(w, sum_by_kind(s.ranks, &RankStats::retries_by_kind), &error_kind_name);
+  w.key("errors"), write_named_counts(w, sum_by_kind(s.ranks, &RankStats::errors_by_kind), &error_kind_name);
   const LatencyHistogram ttfb = merged_histogram(s.ranks, &RankStats::time_to_first_byte);
   const LatencyHistogram request = merged_histogram(s.ranks, &RankStats::request_time);
   w.key("latency_ms");
@@ -210,20 +209,10 @@ void write_checks(JsonWriter& w, const RunSummary& s) {
   const CheckTotals totals = check_totals(s);
   w.key("checks");
   w.begin_object();
-  w.key("verified"), w.value(totals.verified);
-  w.key("verified_by_method");
-  w.begin_object();
-  for (std::size_t i = 0; i < kVerifiedMethods; ++i) {
-    if (totals.by_method[i] > 0) w.key(verified_name(static_cast<VerifiedBy>(i))), w.value(totals.by_method[i]);
-  }
-  w.end_object();
-  w.key("unverified"), w.value(totals.unverified_total);
-  w.key("unverified_by_reason");
-  w.begin_object();
-  for (std::size_t i = 0; i < kUnverifiedReasons; ++i) {
-    if (totals.unverified[i] > 0) w.key(unverified_name(static_cast<Unverified>(i))), w.value(totals.unverified[i]);
-  }
-  w.end_object();
+  w.key("verified"), w.value(total(totals.by_method));
+  w.key("verified_by_method"), write_named_counts(w, totals.by_method, &verified_name);
+  w.key("unverified"), w.value(total(totals.unverified));
+  w.key("unverified_by_reason"), write_named_counts(w, totals.unverified, &unverified_name);
   w.key("mismatches_fetched_again"), w.value(totals.mismatches_refetched);
   w.key("mismatches_failed"), w.value(totals.mismatches_failed);
   w.end_object();

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "caios2dfs/copy/key_path.hpp"
+
 namespace caios {
 
 WorkPlanner::WorkPlanner(PlanLimits limits) : limits_(limits) {
@@ -60,10 +62,7 @@ std::size_t steal_count(std::size_t queued, bool victim_saturated) {
 }
 
 std::string_view item_directory(const WorkItem& item) {
-  if (item.objects.empty()) return {};
-  const std::string_view path = item.objects.front().relative_path;
-  const std::size_t slash = path.rfind('/');
-  return slash == std::string_view::npos ? std::string_view{} : path.substr(0, slash);
+  return item.objects.empty() ? std::string_view{} : parent_directory(item.objects.front().relative_path);
 }
 
 std::size_t pick_next_item(const std::deque<WorkItem>& queue, const std::vector<std::string_view>& busy,

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <charconv>
 
+#include "caios2dfs/base/text.hpp"
+
 namespace caios {
 
 namespace {
@@ -70,14 +72,6 @@ std::string md5_to_base64(const Md5Digest& digest) {
   return std::string(reinterpret_cast<const char*>(text.data()), 24);
 }
 
-std::string_view md5_hex(const Md5Digest& digest, std::array<char, 33>& buffer) {
-  constexpr char kHex[] = "0123456789abcdef";
-  for (std::size_t i = 0; i < digest.size(); ++i) {
-    buffer[2 * i] = kHex[digest[i] >> 4];
-    buffer[2 * i + 1] = kHex[digest[i] & 15];
-  }
-  buffer[32] = '\0';
-  return {buffer.data(), 32};
-}
+std::string md5_hex(const Md5Digest& digest) { return to_hex(digest.data(), digest.size()); }
 
 }  // namespace caios

@@ -59,8 +59,7 @@ inline Md5Digest md5_of(const std::string& data) {
 
 /// The ETag a single-part upload of `data` gets: its MD5 in quotes.
 inline std::string md5_etag(const std::string& data) {
-  std::array<char, 33> hex{};
-  return "\"" + std::string(md5_hex(md5_of(data), hex)) + "\"";
+  return "\"" + md5_hex(md5_of(data)) + "\"";
 }
 
 /// rclone's x-amz-meta-md5chksum for `data`: its MD5 in base64.

@@ -24,20 +24,9 @@
 #   tests/copy/integrity_rgw_test.sh BUILD_DIR
 set -uo pipefail
 PROG=integrity_rgw_test
-(( $# == 1 )) || { echo "usage: $0 BUILD_DIR" >&2; exit 2; }
-BUILD_DIR=$(cd "$1" && pwd)
-REPO=$(cd "$(dirname "$0")/../.." && pwd)
-BIN=$BUILD_DIR/src/caios2dfs-mpi
-S3TOOL=$BUILD_DIR/src/s3tool
-say() { echo "$PROG: $*"; }
-fail() { say "FAIL: $*"; exit 1; }
-[[ -r $BUILD_DIR/rgw/env ]] || fail "the S3 test server is not running (scripts/rgw-server start --dir $BUILD_DIR/rgw)"
-while IFS= read -r name; do unset "$name"; done < <(compgen -e | grep -E '^(CAIOS2DFS_|RCLONE_|AWS_)' || true)
-# shellcheck source=/dev/null
-. "$BUILD_DIR/rgw/env"
-export AWS_ACCESS_KEY_ID=$CAIOS_TEST_ACCESS_KEY AWS_SECRET_ACCESS_KEY=$CAIOS_TEST_SECRET_KEY
-export AWS_ENDPOINT_URL=$CAIOS_TEST_ENDPOINT AWS_REGION=$CAIOS_TEST_REGION
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+# shellcheck source=rgw_script_env.sh
+. "$(dirname "$0")/rgw_script_env.sh" "$@"
+use_test_rgw
 # rclone, for its multipart upload, from environment variables alone.
 export RCLONE_CONFIG=/dev/null RCLONE_CONFIG_T_TYPE=s3 RCLONE_CONFIG_T_PROVIDER=Ceph
 export RCLONE_CONFIG_T_ENDPOINT=$CAIOS_TEST_ENDPOINT RCLONE_CONFIG_T_REGION=$CAIOS_TEST_REGION
@@ -120,7 +109,6 @@ copy() {  # ENDPOINT SOURCE DEST REPORT [flags...]
   AWS_ENDPOINT_URL=$endpoint timeout 300 mpirun --oversubscribe -np 2 "$BIN" --stats 0 --transfers 4 \
     --report "$report" "$@" "$source" "$dest" >"$report.log" 2>&1
 }
-field() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$@"; }
 differing() {  # SOURCE_DIR DEST: how many files differ
   local count=0 key
   while IFS= read -r key; do cmp -s "$1/$key" "$2/$key" || count=$((count + 1)); done \

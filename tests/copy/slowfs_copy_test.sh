@@ -16,23 +16,12 @@
 # Exit 0 passed, 1 failed, 77 skipped (no /dev/fuse or not root).
 set -uo pipefail
 PROG=slowfs_copy_test
-(( $# == 1 )) || { echo "usage: $0 BUILD_DIR" >&2; exit 2; }
-BUILD_DIR=$(cd "$1" && pwd)
-REPO=$(cd "$(dirname "$0")/../.." && pwd)
-BIN=$BUILD_DIR/src/caios2dfs-mpi
-S3TOOL=$BUILD_DIR/src/s3tool
+# shellcheck source=rgw_script_env.sh
+. "$(dirname "$0")/rgw_script_env.sh" "$@"
 export SLOWFS_BIN=$BUILD_DIR/tests/slowfs/slowfs
-say() { echo "$PROG: $*"; }
-fail() { say "FAIL: $*"; exit 1; }
 [[ -c /dev/fuse && $EUID -eq 0 ]] || { say "SKIP: needs /dev/fuse and root"; exit 77; }
 [[ -x $SLOWFS_BIN ]] || { say "SKIP: slowfs not built (no libfuse3)"; exit 77; }
-[[ -r $BUILD_DIR/rgw/env ]] || fail "the S3 test server is not running (scripts/rgw-server start --dir $BUILD_DIR/rgw)"
-while IFS= read -r name; do unset "$name"; done < <(compgen -e | grep -E '^(CAIOS2DFS_|RCLONE_|AWS_)' || true)
-# shellcheck source=/dev/null
-. "$BUILD_DIR/rgw/env"
-export AWS_ACCESS_KEY_ID=$CAIOS_TEST_ACCESS_KEY AWS_SECRET_ACCESS_KEY=$CAIOS_TEST_SECRET_KEY
-export AWS_ENDPOINT_URL=$CAIOS_TEST_ENDPOINT AWS_REGION=$CAIOS_TEST_REGION
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+use_test_rgw
 
 WORK=$(mktemp -d /var/tmp/caios2dfs-slowfs-copy.XXXXXX)
 bucket=slowfs-copy-$(date +%s)-$$
@@ -76,7 +65,6 @@ copy() {  # DEST REPORT [flags...]
     --chunk-size 512K --report "$report" "$@" "s3://$bucket" "$dest" >"$report.log" 2>&1 \
     || { tail -20 "$report.log"; fail "caios2dfs-mpi into $dest failed"; }
 }
-field() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$@"; }
 same_tree() {
   diff -r "$SRC" "$1" >"$WORK/diff.out" 2>&1 || { head -20 "$WORK/diff.out"; fail "$1 differs from the bucket"; }
   [[ $(find "$1" -type f | wc -l) == "$nfiles" ]] || fail "$1: $(find "$1" -type f | wc -l) files, expected $nfiles"

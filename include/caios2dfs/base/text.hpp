@@ -22,6 +22,9 @@ std::string ascii_lower(std::string_view text);
 /// Equal after ascii_lower of both.
 bool equals_ignore_case(std::string_view a, std::string_view b) noexcept;
 
+/// Lower-case hex of `size` bytes ("0aff" for {0x0a, 0xff}).
+std::string to_hex(const unsigned char* bytes, std::size_t size);
+
 /// "a, b, c" for join({"a","b","c"}, ", ").
 std::string join(const std::vector<std::string>& items, std::string_view separator);
 

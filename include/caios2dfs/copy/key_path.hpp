@@ -70,8 +70,9 @@ std::string temp_name_for(std::string_view final_name, std::string_view key);
 /// temp_name_for() produces.
 bool is_temp_name(std::string_view file_name);
 
-/// The directory part of a relative path: "a/b/c" -> "a/b", "c" -> "".
-std::string parent_directory(std::string_view relative_path);
+/// The directory part of a relative path: "a/b/c" -> "a/b", "c" -> "" (a view
+/// into `relative_path`).
+std::string_view parent_directory(std::string_view relative_path);
 
 /// 64-bit FNV-1a of `bytes`; exposed so tests can check the published vectors.
 std::uint64_t fnv1a_64(std::string_view bytes) noexcept;

@@ -39,6 +39,6 @@ std::optional<Md5Digest> md5_from_base64(std::string_view text);
 std::string md5_to_base64(const Md5Digest& digest);
 
 /// Lower-case hex of a digest, for messages.
-std::string_view md5_hex(const Md5Digest& digest, std::array<char, 33>& buffer);
+std::string md5_hex(const Md5Digest& digest);
 
 }  // namespace caios
