@@ -44,6 +44,7 @@ RunSummary initial_summary(const CopyJob& job) {
 Coordinator::Coordinator(Comm& comm, S3Client& client, Destination* destination, const CopyJob& job,
                          RankStats& stats, KeepLocal keep_local)
     : comm_(comm),
+      client_(client),
       destination_(destination),
       job_(job),
       prefix_(normalize_source_prefix(job.source.prefix)),
@@ -84,7 +85,9 @@ bool Coordinator::step() {
   return dealt;
 }
 
-bool Coordinator::finished() const { return source_.done() && items_completed_ == planner_.items_created(); }
+bool Coordinator::finished() const {
+  return source_.done() && probes_in_flight_ == 0 && items_completed_ == planner_.items_created();
+}
 
 void Coordinator::take_object(ObjectEntry&& entry) {
   Result<MappedKey> mapped = map_key_to_path(entry.key, prefix_);
@@ -108,6 +111,9 @@ void Coordinator::take_object(ObjectEntry&& entry) {
                    entry.mtime_ns};
   const bool chunked = !job_.dry_run && object.size >= job_.multi_thread_cutoff && object.size > 0;
   if (chunked && !prepare_chunked(object)) return;
+  // Where the store may say more of a chunked object's bytes (checksums,
+  // part layout), ask before cutting it.
+  if (chunked && job_.verify && destination_ != nullptr) return probe_chunked(std::move(object));
   std::vector<WorkItem> items;
   if (const std::optional<std::uint64_t> object_id = planner_.add(object, items)) {
     tracker_.expect(*object_id, std::move(object), static_cast<std::uint32_t>(items.size()));
@@ -186,18 +192,7 @@ void Coordinator::record_failure(ObjectFailure failure) {
 void Coordinator::on_item_done(ItemDone&& done) {
   ++items_completed_;
   objects_done_ += done.objects_copied + done.objects_skipped;
-  if (done.kind == WorkKind::chunk) {
-    if (!done.chunk_ok && !done.failures.empty()) chunk_errors_.emplace(done.object_id, done.failures.front());
-    if (!done.md5chksum.empty() || done.etag_not_md5) {
-      ChunkSums& sums = chunk_sums_[done.object_id];
-      if (sums.md5chksum.empty()) sums.md5chksum = std::move(done.md5chksum);
-      sums.etag_not_md5 = sums.etag_not_md5 || done.etag_not_md5;
-    }
-    if (std::optional<ChunkTracker::Finished> finished = tracker_.chunk_done(done.object_id, done.chunk_ok)) {
-      chunks_in(done.object_id, std::move(*finished));
-    }
-    return;
-  }
+  if (done.kind == WorkKind::chunk) return on_chunk_done(std::move(done));
   if (done.kind == WorkKind::verify) {
     if (auto check = skip_checks_.find(done.item_id); check != skip_checks_.end()) {
       ObjectRef object = std::move(check->second);
@@ -209,125 +204,6 @@ void Coordinator::on_item_done(ItemDone&& done) {
   // Failures of whole objects were counted by the rank that had them.
   objects_done_ += done.failures.size();
   for (ObjectFailure& failure : done.failures) summary_.failed.push_back(std::move(failure));
-}
-
-/// The last chunk of an object is in: remove the file when a chunk failed;
-/// else have it read back and checked where the store says what its MD5
-/// must be, or publish it unchecked.
-void Coordinator::chunks_in(std::uint64_t object_id, ChunkTracker::Finished finished) {
-  ObjectRef& object = finished.object;
-  ChunkSums sums;
-  if (auto found = chunk_sums_.find(object_id); found != chunk_sums_.end()) {
-    sums = std::move(found->second);
-    chunk_sums_.erase(found);
-  }
-  if (!finished.ok) {
-    chunked_fetches_.erase(object.key);  // a refetch that failed: no more
-    auto error = chunk_errors_.find(object_id);
-    ScopedNsTimer blocked(stats_.loop_fs_ns);
-    if (destination_ != nullptr) destination_->discard(destination_->paths(object));
-    record_failure(error != chunk_errors_.end()
-                       ? std::move(error->second)
-                       : ObjectFailure{object.key, "a chunk failed", static_cast<std::uint8_t>(ErrorKind::io)});
-    if (error != chunk_errors_.end()) chunk_errors_.erase(error);
-    return;
-  }
-  if (destination_ == nullptr) return publish_chunked(object, std::nullopt);  // --bench read
-  const ChunkedCheck check = chunked_check(job_.verify, object.etag, ResponseSums{sums.md5chksum, sums.etag_not_md5});
-  if (!check.expected) return publish_chunked(object, CheckVerdict{std::nullopt, check.reason, std::nullopt});
-  deal(planner_.verify(object, object_id, md5_to_base64(*check.expected)));
-  verifying_.emplace(object_id, Verifying{std::move(object), check.method});
-}
-
-/// A chunked object's read-back is done: publish it when it matched; else
-/// fetch it again from scratch (a bounded number of times) or fail it.
-void Coordinator::on_verified(ItemDone&& done) {
-  auto found = verifying_.find(done.object_id);
-  if (found == verifying_.end()) {
-    abort_on_broken_protocol(comm_, protocol_error("item done", "verify", done.object_id, "unknown object"));
-  }
-  Verifying verifying = std::move(found->second);
-  verifying_.erase(found);
-  const ObjectRef& object = verifying.object;
-  int& fetches = chunked_fetches_[object.key];
-  fetches = std::max(fetches, 1);
-  if (done.chunk_ok) {
-    chunked_fetches_.erase(object.key);
-    return publish_chunked(object, CheckVerdict{verifying.method, Unverified::disabled, std::nullopt});
-  }
-  ObjectFailure failure = done.failures.empty() ? ObjectFailure{object.key, "the check failed", 0} : done.failures.front();
-  if (failure.kind == static_cast<std::uint8_t>(ErrorKind::config)) {
-    // No MD5 in this OpenSSL (hash_file): the bytes stay unchecked, not wrong.
-    chunked_fetches_.erase(object.key);
-    return publish_chunked(object, CheckVerdict{std::nullopt, Unverified::no_hasher, std::nullopt});
-  }
-  {
-    ScopedNsTimer blocked(stats_.loop_fs_ns);
-    if (destination_ != nullptr) destination_->discard(destination_->paths(object));
-  }
-  if (failure.kind == static_cast<std::uint8_t>(ErrorKind::checksum) && fetches < checksum_attempts(job_.retries)) {
-    ++fetches;
-    ++stats_.retries;
-    ++stats_.retries_by_kind[static_cast<std::size_t>(ErrorKind::checksum)];
-    if (job_.verbosity >= 0) fmt::print(stderr, "NOTICE: {}: fetching again\n", failure.error);
-    if (!prepare_chunked(object, false)) {  // failed (recorded)
-      chunked_fetches_.erase(object.key);
-      return;
-    }
-    return fetch_chunked(object);
-  }
-  chunked_fetches_.erase(object.key);
-  if (job_.verbosity >= 0) fmt::print(stderr, "ERROR: {}: {}\n", object.key, failure.error);
-  record_failure(std::move(failure));
-}
-
-/// --checksum's check of an existing file of a chunked object's size is
-/// done: skip the object when the MD5 matched, else fetch it.
-void Coordinator::on_skip_checked(ItemDone&& done, ObjectRef object) {
-  if (done.chunk_ok) {
-    ++summary_.objects_skipped;
-    if (job_.verbosity > 0) fmt::print("skipped (up to date): {}\n", object.key);
-    return;
-  }
-  // No failure record (not sent by a rank) reads as a mismatch: fetch the object.
-  const auto kind = done.failures.empty() ? static_cast<std::uint8_t>(ErrorKind::checksum) : done.failures.front().kind;
-  if (kind != static_cast<std::uint8_t>(ErrorKind::checksum) && kind != static_cast<std::uint8_t>(ErrorKind::config)) {
-    // The existing file could not be read: say so rather than overwrite blindly.
-    if (job_.verbosity >= 0) fmt::print(stderr, "ERROR: {}: {}\n", object.key, done.failures.front().error);
-    return record_failure(std::move(done.failures.front()));
-  }
-  if (prepare_chunked(object, false)) fetch_chunked(object);
-}
-
-/// Split a chunked object into chunks again and deal them.
-void Coordinator::fetch_chunked(const ObjectRef& object) {
-  std::vector<WorkItem> items;
-  if (const std::optional<std::uint64_t> id = planner_.add(object, items)) {
-    tracker_.expect(*id, object, static_cast<std::uint32_t>(items.size()));
-  }
-  for (WorkItem& item : items) deal(std::move(item));
-}
-
-/// Give a chunked file that is all in (and checked, where it can be) its
-/// mtime and its final name; count the check once it is in place
-/// (`verdict`: nullopt for --bench read, where nothing is written).
-void Coordinator::publish_chunked(const ObjectRef& object, const std::optional<CheckVerdict>& verdict) {
-  ScopedNsTimer blocked(stats_.loop_fs_ns);
-  if (destination_ != nullptr) {
-    const FilePaths paths = destination_->paths(object);
-    if (Status published = destination_->publish(paths, object.mtime_ns); !published.ok()) {
-      destination_->discard(paths);
-      return record_failure(object.key, published.error());
-    }
-  }
-  ++objects_done_;
-  ++summary_.objects_copied;
-  if (verdict && verdict->verified) {
-    ++stats_.verified_by_method[static_cast<std::size_t>(*verdict->verified)];
-  } else if (verdict) {
-    ++stats_.unverified_by_reason[static_cast<std::size_t>(verdict->reason)];
-  }
-  if (job_.verbosity > 0) fmt::print("copied: {} ({} bytes)\n", object.key, object.size);
 }
 
 bool Coordinator::handle(Message& message) {

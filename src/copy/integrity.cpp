@@ -10,6 +10,9 @@ const char* verified_name(VerifiedBy method) noexcept {
   switch (method) {
     case VerifiedBy::etag_md5: return "etag_md5";
     case VerifiedBy::md5chksum: return "md5chksum";
+    case VerifiedBy::etag_parts: return "etag_parts";
+    case VerifiedBy::checksum: return "checksum";
+    case VerifiedBy::composite: return "composite";
   }
   return "unknown";
 }
@@ -86,10 +89,15 @@ ChunkedCheck chunked_check(bool verify, std::string_view etag, ResponseSums resp
 }
 
 Error checksum_mismatch(std::string_view key, const Md5Digest& received, const Md5Digest& expected) {
+  return digest_mismatch(key, "MD5", md5_hex(received), md5_hex(expected));
+}
+
+Error digest_mismatch(std::string_view key, std::string_view what, std::string_view received,
+                      std::string_view expected) {
   Error error = make_error(ErrorKind::checksum, "GET", std::string(key),
-                           fmt::format("the bytes received have MD5 {}, the store says {}: corrupted in "
+                           fmt::format("the bytes received have {} {}, the store says {}: corrupted in "
                                        "transit (or the store's bytes are not what it says)",
-                                       md5_hex(received), md5_hex(expected)));
+                                       what, received.empty() ? "(not computed)" : received, expected));
   error.retryable = true;
   return error;
 }

@@ -73,7 +73,7 @@ std::string in_parentheses(const std::string& text) { return text.empty() ? text
 
 std::string checks_line(const RunSummary& s) {
   const CheckTotals totals = check_totals(s);
-  return fmt::format("  checks    MD5 verified {}{}  unverified {}{}  mismatches {} fetched again, {} failed\n",
+  return fmt::format("  checks    verified {}{}  unverified {}{}  mismatches {} fetched again, {} failed\n",
                      total(totals.by_method), in_parentheses(named_counts(totals.by_method, &verified_name)),
                      total(totals.unverified), in_parentheses(named_counts(totals.unverified, &unverified_name)),
                      totals.mismatches_refetched, totals.mismatches_failed);

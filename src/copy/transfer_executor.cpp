@@ -15,28 +15,6 @@ namespace caios {
 
 int default_file_threads(int transfers) { return std::clamp(2 * transfers, 4, 64); }
 
-struct TransferExecutor::ObjectTransfer : std::enable_shared_from_this<ObjectTransfer> {
-  ActiveItem* item = nullptr;
-  const ObjectRef* object = nullptr;
-  bool is_chunk = false;
-  FilePaths paths;
-  OpenedObject opened;  ///< stage 1's outcome, written on a file-call thread
-  std::unique_ptr<WritableFile> file;
-  IoBuffer buffer;  ///< taken on the first piece of the body
-  std::size_t buffered = 0;
-  std::uint64_t buffer_offset = 0;  ///< object offset of buffer[0]
-  std::optional<Error> write_error;
-  int pending_writes = 0;  ///< on the file-call threads
-  bool get_done = false;
-  std::optional<Result<GetResult>> result;
-  std::optional<Error> error;  ///< stage 3's verdict, written on a file-call thread
-  int attempt = 1;             ///< fetches of this object so far, this one included
-  CheckPlan check;             ///< what the bytes are checked against (integrity.hpp)
-  std::optional<Md5> md5;      ///< the bytes so far, when check.hash is set
-  std::optional<Md5Digest> received_md5;  ///< md5's result once the GET is done
-  CheckVerdict verdict;                   ///< the check's outcome then
-};
-
 TransferExecutor::TransferExecutor(S3Client& client, FileBackend& backend, Destination* destination,
                                    ExecutorOptions options, RankStats& stats,
                                    std::function<void(ItemDone&&)> on_item_done)
@@ -64,6 +42,7 @@ void TransferExecutor::add(WorkItem item) {
   active->done.item_id = item.id;
   active->done.kind = item.kind;
   active->done.object_id = item.object_id;
+  active->done.chunk_index = item.chunk_index;
   active->item = std::move(item);
   ActiveItem& added = *active;
   active_.push_back(std::move(active));
@@ -242,12 +221,13 @@ void TransferExecutor::start_get(const TransferPtr& transfer) {
     request.offset = transfer->item->item.offset;
     request.length = transfer->item->item.length;
   }  // else: the whole object (no Range), which also serves empty objects
-  if (transfer->check.hash && transfer->file) transfer->md5.emplace();
+  GetOptions get_options = start_checks(*transfer);
   stats_.note_start(wall_clock_ns());
   ++stats_.requests;
   note_running_change(+1);
   client_.get(std::move(request), make_sink(transfer.get()),
-              [this, transfer](Result<GetResult> result) { on_get_done(transfer, std::move(result)); });
+              [this, transfer](Result<GetResult> result) { on_get_done(transfer, std::move(result)); },
+              std::move(get_options));
 }
 
 RangeSink TransferExecutor::make_sink(ObjectTransfer* raw) {
@@ -259,6 +239,8 @@ RangeSink TransferExecutor::make_sink(ObjectTransfer* raw) {
     }
     if (raw->write_error) return false;  // a write on a file-call thread failed
     if (raw->md5) raw->md5->update(data, size);
+    if (raw->sum) raw->sum->update(data, size);
+    if (raw->digester) raw->digester->update(data, size);
     while (size > 0) {
       if (!raw->buffer) raw->buffer = buffers_.try_take();
       if (!raw->buffer) {
@@ -346,17 +328,11 @@ std::optional<Error> TransferExecutor::check_result(const ObjectTransfer& transf
   if (transfer.verdict.expected) {
     return checksum_mismatch(object.key, *transfer.received_md5, *transfer.verdict.expected);
   }
-  return std::nullopt;
+  return transfer.sum_mismatch;
 }
 
 void TransferExecutor::submit_finish(const TransferPtr& transfer) {
-  if (transfer->md5 && transfer->result->ok()) {
-    transfer->received_md5 = transfer->md5->finish();
-    const GetResult& got = transfer->result->value();
-    transfer->verdict = judge_check(transfer->check, transfer->received_md5, ResponseSums{got.md5chksum, got.etag_not_md5});
-  } else {
-    transfer->verdict = judge_check(transfer->check, std::nullopt, {});
-  }
+  judge_checks(*transfer);
   std::optional<Error> error = check_result(*transfer);
   if (!transfer->file) {  // --bench read
     transfer->error = std::move(error);
@@ -400,6 +376,7 @@ void TransferExecutor::complete(ObjectTransfer& transfer) {
     ++stats_.chunks;
     item.done.bytes += bytes;
     // rank 0 checks the whole file against it once every chunk is in.
+    if (transfer.digester) item.done.digests = transfer.digester->finish().value_or(std::string());
     if (item.done.md5chksum.empty()) item.done.md5chksum = transfer.result->value().md5chksum;
     item.done.etag_not_md5 = item.done.etag_not_md5 || transfer.result->value().etag_not_md5;
   } else {

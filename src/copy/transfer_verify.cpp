@@ -1,6 +1,8 @@
-// Verify items: a chunked object whose chunks are all in is read back and
-// hashed on a file-call thread, and the verdict goes to rank 0 in the item's
-// done record (integrity.hpp). No request is made.
+// The executor's checks of the bytes it fetches (integrity.hpp,
+// chunk_checks.hpp): hashing a GET's body as it streams and judging it, and
+// verify items, where a chunked object whose chunks are all in is read back
+// and hashed on a file-call thread, with no request, and the verdict goes to
+// rank 0 in the item's done record.
 #include <memory>
 #include <optional>
 
@@ -42,6 +44,51 @@ void TransferExecutor::on_verified(ActiveItem& item, const Result<Md5Digest>& di
   }
   object_ended(item);
   pump();
+}
+
+GetOptions TransferExecutor::start_checks(ObjectTransfer& transfer) {
+  GetOptions get_options;
+  if (!transfer.file) return get_options;  // --bench read: nothing is kept, nothing checked
+  if (transfer.check.hash) transfer.md5.emplace();
+  const WorkItem& item = transfer.item->item;
+  if (transfer.is_chunk && item.digest != ChunkDigest::none) {
+    transfer.digester.emplace(item.digest, item.digest_algorithm, item.part_size, item.offset);
+  }
+  if (!transfer.is_chunk && options_.verify) {
+    get_options.checksum_mode = true;
+    // A response that carries a full-object checksum is checked with it
+    // instead of the MD5: cheaper, and there for multipart uploads too. (A
+    // composite one needs the part layout, which a whole GET does not say.)
+    get_options.on_first_head = [raw = &transfer](const HttpResponseHead& head) {
+      std::optional<StoredChecksum> stored = response_checksum(head);
+      if (!stored || stored->composite) return;
+      raw->sum.emplace(stored->algorithm);
+      raw->stored = std::move(stored);
+      raw->md5.reset();
+    };
+  }
+  return get_options;
+}
+
+void TransferExecutor::judge_checks(ObjectTransfer& transfer) {
+  if (transfer.sum && transfer.result->ok()) {
+    const std::optional<std::string> received = transfer.sum->finish();
+    const std::string& expected = transfer.stored->digest;
+    if (!received) {  // no SHA in this OpenSSL: unchecked, not wrong
+      transfer.verdict = CheckVerdict{std::nullopt, Unverified::no_hasher, std::nullopt};
+    } else if (*received == expected) {
+      transfer.verdict = CheckVerdict{VerifiedBy::checksum, Unverified::disabled, std::nullopt};
+    } else {
+      transfer.sum_mismatch = digest_mismatch(transfer.object->key, checksum_name(transfer.stored->algorithm),
+                                              checksum_to_base64(*received), checksum_to_base64(expected));
+    }
+  } else if (transfer.md5 && transfer.result->ok()) {
+    transfer.received_md5 = transfer.md5->finish();
+    const GetResult& got = transfer.result->value();
+    transfer.verdict = judge_check(transfer.check, transfer.received_md5, ResponseSums{got.md5chksum, got.etag_not_md5});
+  } else {
+    transfer.verdict = judge_check(transfer.check, std::nullopt, {});
+  }
 }
 
 }  // namespace caios

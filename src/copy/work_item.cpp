@@ -75,6 +75,9 @@ std::string encode_items(const std::vector<WorkItem>& items) {
     w.integer(item.object_id);
     w.string(item.check_md5);
     w.integer<std::uint8_t>(item.check_final ? 1 : 0);
+    w.integer(static_cast<std::uint8_t>(item.digest));
+    w.integer(static_cast<std::uint8_t>(item.digest_algorithm));
+    w.integer(item.part_size);
     w.integer<std::uint32_t>(static_cast<std::uint32_t>(item.objects.size()));
     for (const ObjectRef& object : item.objects) {
       w.string(object.key);
@@ -97,13 +100,17 @@ Result<std::vector<WorkItem>> decode_items(std::string_view bytes) {
     WorkItem item;
     std::uint8_t kind = 0;
     std::uint32_t objects = 0;
-    std::uint8_t check_final = 0;
+    std::uint8_t check_final = 0, digest = 0, algorithm = 0;
     if (!r.integer(item.id) || !r.integer(kind) || !r.integer(item.offset) || !r.integer(item.length) ||
         !r.integer(item.chunk_index) || !r.integer(item.chunk_count) || !r.integer(item.object_id) ||
-        !r.string(item.check_md5) || !r.integer(check_final) || !r.integer(objects) || kind > 2) {
+        !r.string(item.check_md5) || !r.integer(check_final) || !r.integer(digest) || !r.integer(algorithm) ||
+        !r.integer(item.part_size) || !r.integer(objects) || kind > 2 || digest > 3 ||
+        algorithm >= kChecksumAlgorithms) {
       return decode_error("work items");
     }
     item.kind = static_cast<WorkKind>(kind);
+    item.digest = static_cast<ChunkDigest>(digest);
+    item.digest_algorithm = static_cast<ChecksumAlgorithm>(algorithm);
     item.check_final = check_final != 0;
     item.objects.resize(objects);
     for (ObjectRef& object : item.objects) {
@@ -135,6 +142,8 @@ std::string encode_done(const ItemDone& done) {
   }
   w.string(done.md5chksum);
   w.integer<std::uint8_t>(done.etag_not_md5 ? 1 : 0);
+  w.integer(done.chunk_index);
+  w.string(done.digests);
   return w.take();
 }
 
@@ -155,7 +164,10 @@ Result<ItemDone> decode_done(std::string_view bytes) {
     if (!r.string(failure.key) || !r.string(failure.error) || !r.integer(failure.kind)) return decode_error("item done");
   }
   std::uint8_t etag_not_md5 = 0;
-  if (!r.string(done.md5chksum) || !r.integer(etag_not_md5) || !r.empty()) return decode_error("item done");
+  if (!r.string(done.md5chksum) || !r.integer(etag_not_md5) || !r.integer(done.chunk_index) ||
+      !r.string(done.digests) || !r.empty()) {
+    return decode_error("item done");
+  }
   done.etag_not_md5 = etag_not_md5 != 0;
   return done;
 }

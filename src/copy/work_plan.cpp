@@ -11,12 +11,14 @@ WorkPlanner::WorkPlanner(PlanLimits limits) : limits_(limits) {
   limits_.batch_objects = std::max<std::size_t>(limits_.batch_objects, 1);
 }
 
-std::optional<std::uint64_t> WorkPlanner::add(ObjectRef object, std::vector<WorkItem>& out) {
+std::optional<std::uint64_t> WorkPlanner::add(ObjectRef object, std::vector<WorkItem>& out,
+                                               std::uint64_t chunk_size_wanted) {
   if (object.size >= limits_.multi_thread_cutoff && object.size > 0) {
     const std::uint64_t object_id = next_object_id_++;
     // Chunk counts travel as 32-bit numbers: a tiny --chunk-size on a huge
     // object gets larger chunks rather than an overflow.
-    const std::uint64_t chunk_size = std::max(limits_.chunk_size, (object.size + UINT32_MAX - 1) / UINT32_MAX);
+    const std::uint64_t wanted = chunk_size_wanted > 0 ? chunk_size_wanted : limits_.chunk_size;
+    const std::uint64_t chunk_size = std::max(wanted, (object.size + UINT32_MAX - 1) / UINT32_MAX);
     const auto count = static_cast<std::uint32_t>((object.size + chunk_size - 1) / chunk_size);
     for (std::uint32_t index = 0; index < count; ++index) {
       WorkItem chunk;

@@ -34,6 +34,13 @@ constexpr std::array kTextHeaders{
     TextHeader{"x-amz-meta-md5chksum", &HttpResponseHead::meta_md5chksum},
     TextHeader{"x-amz-server-side-encryption", &HttpResponseHead::server_side_encryption},
     TextHeader{"x-amz-server-side-encryption-customer-algorithm", &HttpResponseHead::sse_customer_algorithm},
+    TextHeader{"x-amz-checksum-crc32", &HttpResponseHead::checksum_crc32},
+    TextHeader{"x-amz-checksum-crc32c", &HttpResponseHead::checksum_crc32c},
+    TextHeader{"x-amz-checksum-crc64nvme", &HttpResponseHead::checksum_crc64nvme},
+    TextHeader{"x-amz-checksum-sha1", &HttpResponseHead::checksum_sha1},
+    TextHeader{"x-amz-checksum-sha256", &HttpResponseHead::checksum_sha256},
+    TextHeader{"x-amz-checksum-type", &HttpResponseHead::checksum_type},
+    TextHeader{"x-amz-mp-parts-count", &HttpResponseHead::mp_parts_count},
 };
 
 std::int64_t parse_content_length(std::string_view text) {

@@ -1,7 +1,5 @@
 #include "caios2dfs/s3/etag.hpp"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <charconv>
 
@@ -55,21 +53,15 @@ std::optional<std::uint32_t> etag_parts(std::string_view etag) {
 }
 
 std::optional<Md5Digest> md5_from_base64(std::string_view text) {
-  // 16 bytes are 24 characters, the last two "==" padding.
-  if (text.size() != 24 || text.substr(22) != "==") return std::nullopt;
-  std::array<unsigned char, 19> bytes{};  // EVP_DecodeBlock writes 3 per 4, padding included
-  if (EVP_DecodeBlock(bytes.data(), reinterpret_cast<const unsigned char*>(text.data()), 24) != 18) {
-    return std::nullopt;
-  }
+  const std::optional<std::string> bytes = base64_decode(text);
+  if (!bytes || bytes->size() != Md5Digest{}.size()) return std::nullopt;
   Md5Digest digest{};
-  std::copy_n(bytes.begin(), digest.size(), digest.begin());
+  std::copy_n(bytes->begin(), digest.size(), digest.begin());
   return digest;
 }
 
 std::string md5_to_base64(const Md5Digest& digest) {
-  std::array<unsigned char, 25> text{};  // 24 characters and the NUL EVP_EncodeBlock adds
-  EVP_EncodeBlock(text.data(), digest.data(), static_cast<int>(digest.size()));
-  return std::string(reinterpret_cast<const char*>(text.data()), 24);
+  return base64_encode(std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
 }
 
 std::string md5_hex(const Md5Digest& digest) { return to_hex(digest.data(), digest.size()); }

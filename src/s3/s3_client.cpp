@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
 #include <optional>
 
 #include "caios2dfs/s3/s3_error.hpp"
@@ -45,11 +46,13 @@ std::int64_t mtime_from_head(const HttpResponseHead& head) {
 // functions of ranged_get.hpp; this only keeps the counts between callbacks.
 struct GetState {
   GetRequest request;
+  GetOptions options;
   RangeSink sink;
   std::string subject;
   std::uint64_t delivered = 0;           ///< bytes given to the sink over all attempts
   std::optional<RangeResponse> attempt;  ///< set once the current response's head passed
   std::uint64_t attempt_received = 0;    ///< body bytes of the current response
+  bool head_reported = false;            ///< on_first_head has run
   GetResult result;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 
@@ -65,6 +68,7 @@ struct GetState {
       operation.headers.push_back({"Range", std::move(*range)});
     }
     if (!request.if_match.empty()) operation.headers.push_back({"If-Match", request.if_match});
+    if (options.checksum_mode) operation.headers.push_back({"x-amz-checksum-mode", "ENABLED"});
     return operation;
   }
 
@@ -77,6 +81,9 @@ struct GetState {
     result.mtime_ns = mtime_from_head(head);
     result.md5chksum = head.meta_md5chksum;
     result.etag_not_md5 = encryption_hides_md5(head.server_side_encryption, head.sse_customer_algorithm);
+    result.checksum = response_checksum(head);
+    if (!head_reported && options.on_first_head) options.on_first_head(head);
+    head_reported = true;
     return ok_status();
   }
 
@@ -246,10 +253,12 @@ void S3Client::list_all(ListRequest request, std::function<bool(ListPage&&)> on_
   });
 }
 
-void S3Client::get(GetRequest request, RangeSink sink, std::function<void(Result<GetResult>)> done) {
+void S3Client::get(GetRequest request, RangeSink sink, std::function<void(Result<GetResult>)> done,
+                   GetOptions options) {
   auto state = std::make_shared<GetState>();
   state->subject = subject_of(request.bucket, request.key);
   state->request = std::move(request);
+  state->options = std::move(options);
   state->sink = std::move(sink);
 
   auto call = std::make_shared<Call>();
@@ -275,7 +284,15 @@ void S3Client::get(GetRequest request, RangeSink sink, std::function<void(Result
 }
 
 void S3Client::head(const std::string& bucket, const std::string& key, std::function<void(Result<ObjectInfo>)> done) {
-  auto call = fixed_call("HEAD", S3Operation{"HEAD", bucket, key, {}, {}, std::string(kEmptyPayloadSha256)});
+  head(bucket, key, HeadOptions{}, std::move(done));
+}
+
+void S3Client::head(const std::string& bucket, const std::string& key, HeadOptions options,
+                    std::function<void(Result<ObjectInfo>)> done) {
+  S3Operation operation{"HEAD", bucket, key, {}, {}, std::string(kEmptyPayloadSha256)};
+  if (options.part_number > 0) operation.query.emplace_back("partNumber", std::to_string(options.part_number));
+  if (options.checksum_mode) operation.headers.push_back({"x-amz-checksum-mode", "ENABLED"});
+  auto call = fixed_call("HEAD", std::move(operation));
   call->done = [done = std::move(done)](Result<HttpOutcome> outcome) {
     if (!outcome.ok()) return done(outcome.error());
     const HttpResponseHead& head = outcome.value().head;
@@ -283,6 +300,12 @@ void S3Client::head(const std::string& bucket, const std::string& key, std::func
     info.size = head.content_length >= 0 ? static_cast<std::uint64_t>(head.content_length) : 0;
     info.etag = head.etag;
     info.mtime_ns = mtime_from_head(head);
+    info.etag_not_md5 = encryption_hides_md5(head.server_side_encryption, head.sse_customer_algorithm);
+    info.checksum = response_checksum(head);
+    std::uint32_t parts = 0;
+    const std::string& count = head.mp_parts_count;
+    const auto [end, ec] = std::from_chars(count.data(), count.data() + count.size(), parts);
+    if (ec == std::errc() && end == count.data() + count.size()) info.parts_count = parts;
     done(info);
   };
   execute(std::move(call));

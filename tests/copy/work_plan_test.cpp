@@ -152,6 +152,9 @@ TEST_CASE("work items and done records survive the wire", "[work_item]") {
   CHECK(items.back().id == created);
   CHECK(items.back().kind == WorkKind::verify);
   CHECK(items.back().bytes() == 70);  // dealt by the bytes it reads back
+  items.front().digest = ChunkDigest::part_checksum;
+  items.front().digest_algorithm = ChecksumAlgorithm::sha256;
+  items.front().part_size = 5u << 20;
   Result<std::vector<WorkItem>> decoded = decode_items(encode_items(items));
   REQUIRE(decoded.ok());
   REQUIRE(decoded->size() == items.size());
@@ -164,6 +167,9 @@ TEST_CASE("work items and done records survive the wire", "[work_item]") {
     CHECK((*decoded)[i].objects[0].etag == items[i].objects[0].etag);
     CHECK((*decoded)[i].objects[0].mtime_ns == items[i].objects[0].mtime_ns);
     CHECK((*decoded)[i].check_md5 == items[i].check_md5);
+    CHECK((*decoded)[i].digest == items[i].digest);
+    CHECK((*decoded)[i].digest_algorithm == items[i].digest_algorithm);
+    CHECK((*decoded)[i].part_size == items[i].part_size);
   }
   CHECK(decode_items(encode_items({})).value().empty());
   const std::string wire = encode_items(items);
@@ -177,11 +183,15 @@ TEST_CASE("work items and done records survive the wire", "[work_item]") {
   done.bytes = 1234;
   done.failures.push_back(ObjectFailure{"k", "GET k: 503 SlowDown", 2});
   done.md5chksum = "kAFQmDzST7DWlj99KOF/cg==";
+  done.chunk_index = 7;
+  done.digests = std::string("\0\x01\xff", 3);
   Result<ItemDone> back = decode_done(encode_done(done));
   REQUIRE(back.ok());
   CHECK(back->item_id == 42);
   CHECK_FALSE(back->chunk_ok);
   CHECK(back->failures.at(0).error == "GET k: 503 SlowDown");
   CHECK(back->md5chksum == done.md5chksum);
+  CHECK(back->chunk_index == 7);
+  CHECK(back->digests == done.digests);
   CHECK_FALSE(decode_done("xx").ok());
 }

@@ -25,6 +25,17 @@ bool equals_ignore_case(std::string_view a, std::string_view b) noexcept;
 /// Lower-case hex of `size` bytes ("0aff" for {0x0a, 0xff}).
 std::string to_hex(const unsigned char* bytes, std::size_t size);
 
+/// Base64 of `bytes` (RFC 4648 section 4: the standard alphabet, padded with
+/// '=' to a multiple of 4 characters), as S3 writes Content-MD5 and the
+/// x-amz-checksum-* headers.
+std::string base64_encode(std::string_view bytes);
+
+/// The bytes of base64 as base64_encode writes it, and only that: nullopt
+/// for a length not a multiple of 4, missing padding, white space, a
+/// character outside the alphabet, '=' before the end, or unused bits left
+/// non-zero before the padding (so each byte string has exactly one text).
+std::optional<std::string> base64_decode(std::string_view text);
+
 /// "a, b, c" for join({"a","b","c"}, ", ").
 std::string join(const std::vector<std::string>& items, std::string_view separator);
 

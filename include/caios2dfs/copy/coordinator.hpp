@@ -18,6 +18,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "caios2dfs/copy/chunk_checks.hpp"
 #include "caios2dfs/copy/copy_job.hpp"
 #include "caios2dfs/copy/object_source.hpp"
 #include "caios2dfs/copy/progress.hpp"
@@ -66,7 +67,14 @@ class Coordinator {
   /// object is to be copied.
   /// `skip_check` false: the object is to be fetched whatever DEST holds.
   bool prepare_chunked(const ObjectRef& object, bool skip_check = true);
-  void fetch_chunked(const ObjectRef& object);
+  // Chunked objects (coordinator_chunked.cpp): asked about with HEAD, split,
+  // checked from their chunks' digests or read back, published or refetched.
+  struct Probe;
+  void probe_chunked(ObjectRef object);
+  void probed(Probe& probe);
+  void fetch_chunked(const ObjectRef& object, const ChunkCheckPlan& plan = {});
+  bool check_streamed(std::uint64_t object_id, const ObjectRef& object);
+  void refetch_or_fail(const ObjectRef& object, ObjectFailure failure, const ChunkCheckPlan& plan);
   void on_skip_checked(ItemDone&& done, ObjectRef object);
   void deal(WorkItem&& item);
   void flush_planner();
@@ -74,12 +82,14 @@ class Coordinator {
   void record_failure(const std::string& key, const Error& error);
   void record_failure(ObjectFailure failure);
   void chunks_in(std::uint64_t object_id, ChunkTracker::Finished finished);
+  void on_chunk_done(ItemDone&& done);
   void on_verified(ItemDone&& done);
   void publish_chunked(const ObjectRef& object, const std::optional<CheckVerdict>& verdict);
   std::uint64_t outstanding_items() const { return planner_.items_created() - items_completed_; }
   void print_progress(bool final_line);
 
   Comm& comm_;
+  S3Client& client_;
   Destination* destination_;
   const CopyJob& job_;
   const std::string prefix_;  ///< the source prefix as a directory ("dir/" or "")
@@ -105,6 +115,15 @@ class Coordinator {
     VerifiedBy method = VerifiedBy::etag_md5;
   };
   std::unordered_map<std::uint64_t, Verifying> verifying_;
+  /// Chunked objects checked from their chunks' digests: the plan, and the
+  /// digests and lengths by chunk index as they come in.
+  struct StreamChecked {
+    ChunkCheckPlan plan;
+    std::vector<std::string> digests;
+    std::vector<std::uint64_t> lengths;
+  };
+  std::unordered_map<std::uint64_t, StreamChecked> stream_checked_;
+  int probes_in_flight_ = 0;  ///< HEADs of chunked objects not yet answered
   /// --checksum's checks of existing files of chunked objects (item id -> object).
   std::unordered_map<std::uint64_t, ObjectRef> skip_checks_;
   /// Fetches so far of chunked objects whose check failed (key -> count).

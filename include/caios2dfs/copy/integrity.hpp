@@ -1,16 +1,18 @@
 // How a copied object's bytes are checked against what the store says about
 // them (pure policy; the executor hashes, stats.hpp counts).
 //
-// An object fetched whole is hashed as it streams; an object split into
-// chunks across ranks is read back and hashed once all its chunks are in (a
-// work item of its own, WorkKind::verify), before it gets its final name.
-// Either is checked when something says what its MD5 must be: its ETag, when it is an MD5 (a single-part upload without
-// SSE-KMS/SSE-C), or else, for a multipart upload, rclone's
-// x-amz-meta-md5chksum in the GET response. A match verifies the object; a
-// mismatch is fetched again. Everything else is copied unverified, with the
-// reason counted in the report: checks turned off (--ignore-checksum), a
-// multipart ETag without rclone's MD5, an ETag that is no MD5 (as with
-// SSE-KMS), or an OpenSSL that cannot hash MD5 (FIPS mode).
+// An object fetched whole is hashed as it streams: with the full-object
+// additional checksum its GET response carries (x-amz-checksum-*, asked for
+// with x-amz-checksum-mode), else with MD5, checked against its ETag when
+// that is an MD5 (a single-part upload without SSE-KMS/SSE-C) or rclone's
+// x-amz-meta-md5chksum. An object split into chunks across ranks is checked
+// from its chunks' digests where the store says enough (chunk_checks.hpp),
+// else read back and hashed once all its chunks are in (a work item of its
+// own, WorkKind::verify), before it gets its final name. A match verifies
+// the object; a mismatch is fetched again. Everything else is copied
+// unverified, with the reason counted in the report: checks turned off
+// (--ignore-checksum), a multipart ETag with nothing to check it by, an ETag
+// that is no MD5 (as with SSE-KMS), or an OpenSSL that cannot hash (FIPS).
 #pragma once
 
 #include <array>
@@ -27,10 +29,13 @@ namespace caios {
 
 /// What a verified object's MD5 was compared with.
 enum class VerifiedBy : std::uint8_t {
-  etag_md5,   ///< the ETag of a single-part upload
-  md5chksum,  ///< rclone's x-amz-meta-md5chksum
+  etag_md5,    ///< the ETag of a single-part upload
+  md5chksum,   ///< rclone's x-amz-meta-md5chksum
+  etag_parts,  ///< a multipart ETag, from the parts' MD5s (chunk_checks.hpp)
+  checksum,    ///< a full-object additional checksum (x-amz-checksum-*, FULL_OBJECT)
+  composite,   ///< a COMPOSITE additional checksum, from the parts' checksums
 };
-constexpr std::size_t kVerifiedMethods = 2;
+constexpr std::size_t kVerifiedMethods = 5;
 
 /// Why a copied object was not checked.
 enum class Unverified : std::uint8_t {
@@ -86,6 +91,10 @@ ChunkedCheck chunked_check(bool verify, std::string_view etag, ResponseSums resp
 
 /// A mismatch: kind checksum, retryable (the next fetch may be clean).
 Error checksum_mismatch(std::string_view key, const Md5Digest& received, const Md5Digest& expected);
+/// The same for another digest: `what` names it ("crc64nvme", "multipart
+/// ETag"), `received` and `expected` are printable forms.
+Error digest_mismatch(std::string_view key, std::string_view what, std::string_view received,
+                      std::string_view expected);
 
 /// Fetches of one object before a mismatch is final: 1 + min(retries, 2). A
 /// mismatch that comes back on three clean fetches is no transit error (the

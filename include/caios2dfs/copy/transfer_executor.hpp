@@ -80,7 +80,8 @@ struct ExecutorOptions {
 /// once (README, "file-call threads", has the measurement).
 int default_file_threads(int transfers);
 
-struct ActiveItem;  ///< an item the executor has taken (src/copy/active_item.hpp)
+struct ActiveItem;      ///< an item the executor has taken (src/copy/active_item.hpp)
+struct ObjectTransfer;  ///< one object (or chunk) on its way (the same)
 
 class TransferExecutor {
  public:
@@ -107,7 +108,6 @@ class TransferExecutor {
   void poll_files();
 
  private:
-  struct ObjectTransfer;
   using TransferPtr = std::shared_ptr<ObjectTransfer>;
 
   bool start_ready_gets();
@@ -115,6 +115,10 @@ class TransferExecutor {
   void start_object(ActiveItem& item, const ObjectRef& object, int attempt);
   void start_verify(ActiveItem& item);
   void on_verified(ActiveItem& item, const Result<Md5Digest>& digest);
+  /// Set up the hashing of a GET's body; the GET's options that go with it.
+  GetOptions start_checks(ObjectTransfer& transfer);
+  /// After the GET: the transfer's verdict from what was hashed.
+  void judge_checks(ObjectTransfer& transfer);
   void on_opened(const TransferPtr& transfer);
   void start_get(const TransferPtr& transfer);
   RangeSink make_sink(ObjectTransfer* transfer);

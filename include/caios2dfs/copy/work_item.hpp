@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "caios2dfs/base/error.hpp"
+#include "caios2dfs/s3/checksum.hpp"
 
 namespace caios {
 
@@ -27,6 +28,16 @@ struct ObjectRef {
 
 enum class WorkKind : std::uint8_t { batch = 0, chunk = 1, verify = 2 };
 
+/// What a chunk computes of its bytes as they stream, so that rank 0 can
+/// check the whole object from the chunks' digests, with no read-back
+/// (copy/integrity.hpp, plan_chunk_checks).
+enum class ChunkDigest : std::uint8_t {
+  none = 0,
+  chunk_crc = 1,      ///< one CRC of the chunk (a full-object CRC combines them)
+  part_md5 = 2,       ///< the MD5 of each part in the chunk (a multipart ETag)
+  part_checksum = 3,  ///< the checksum of each part in the chunk (a COMPOSITE checksum)
+};
+
 struct WorkItem {
   std::uint64_t id = 0;
   WorkKind kind = WorkKind::batch;
@@ -37,6 +48,9 @@ struct WorkItem {
   std::uint32_t chunk_index = 0;
   std::uint32_t chunk_count = 0;
   std::uint64_t object_id = 0;  ///< groups the chunks of one object at rank 0
+  ChunkDigest digest = ChunkDigest::none;
+  ChecksumAlgorithm digest_algorithm = ChecksumAlgorithm::crc64nvme;  ///< chunk_crc, part_checksum
+  std::uint64_t part_size = 0;  ///< part_*: the chunk starts on a part boundary; parts are this long
   // Verify only:
   std::string check_md5;     ///< the MD5 (base64) the object's file must have
   bool check_final = false;  ///< check the final file (--checksum's skip check), not the temporary one
@@ -62,6 +76,10 @@ struct ItemDone {
   std::vector<ObjectFailure> failures;
   std::string md5chksum;  ///< chunk: rclone's x-amz-meta-md5chksum as its GET saw it, "" when absent
   bool etag_not_md5 = false;  ///< chunk: its GET said SSE-KMS or SSE-C (the ETag is no MD5)
+  std::uint32_t chunk_index = 0;  ///< chunk: which one
+  /// chunk: what WorkItem::digest asked for, raw digests end to end (one per
+  /// part, in order); "" when it asked for none or the hasher failed.
+  std::string digests;
 };
 
 std::string encode_items(const std::vector<WorkItem>& items);

@@ -39,6 +39,15 @@ struct HttpResponseHead {
   std::string meta_md5chksum;
   std::string server_side_encryption;  ///< x-amz-server-side-encryption ("AES256", "aws:kms", ...)
   std::string sse_customer_algorithm;  ///< x-amz-server-side-encryption-customer-algorithm (SSE-C)
+  /// Additional checksums (x-amz-checksum-<name>, asked for with
+  /// x-amz-checksum-mode: ENABLED) and their x-amz-checksum-type.
+  std::string checksum_crc32;
+  std::string checksum_crc32c;
+  std::string checksum_crc64nvme;
+  std::string checksum_sha1;
+  std::string checksum_sha256;
+  std::string checksum_type;
+  std::string mp_parts_count;  ///< x-amz-mp-parts-count: parts of a multipart upload (?partNumber=)
 };
 
 /// Record one raw header line of a response (as curl hands it over, CRLF

@@ -18,6 +18,7 @@
 
 #include "caios2dfs/base/error.hpp"
 #include "caios2dfs/http/http_engine.hpp"
+#include "caios2dfs/s3/checksum.hpp"
 #include "caios2dfs/s3/list_objects.hpp"
 #include "caios2dfs/s3/ranged_get.hpp"  // GetRequest, and the checks get() applies
 #include "caios2dfs/s3/retry_policy.hpp"
@@ -48,15 +49,39 @@ struct GetResult {
   std::int64_t mtime_ns = 0;      ///< Last-Modified, 0 when absent
   std::string md5chksum;          ///< rclone's x-amz-meta-md5chksum (base64), "" when absent
   bool etag_not_md5 = false;      ///< SSE-KMS or SSE-C: the ETag is no MD5 (encryption_hides_md5)
+  std::optional<StoredChecksum> checksum;  ///< with GetRequest::checksum_mode, when the store keeps one
   int retries = 0;
   std::chrono::nanoseconds time_to_first_byte{0};  ///< of the attempt that completed
   std::chrono::nanoseconds total_time{0};          ///< all attempts and backoff
 };
 
+/// What a GET asks beyond its range.
+struct GetOptions {
+  /// Send x-amz-checksum-mode: ENABLED: the response then says the object's
+  /// additional checksum (S3 gives none for a Range).
+  bool checksum_mode = false;
+  /// Called once, when the first response head that passed the range checks
+  /// is in, before any of its bytes reaches the sink: a receiver that hashes
+  /// the bytes learns here what the store says they hash to.
+  std::function<void(const HttpResponseHead&)> on_first_head;
+};
+
 struct ObjectInfo {
-  std::uint64_t size = 0;
+  std::uint64_t size = 0;  ///< with HeadOptions::part_number: the part's
   std::string etag;
   std::int64_t mtime_ns = 0;
+  bool etag_not_md5 = false;               ///< SSE-KMS or SSE-C (encryption_hides_md5)
+  std::optional<StoredChecksum> checksum;  ///< with HeadOptions::checksum_mode, when the store keeps one
+  std::uint32_t parts_count = 0;           ///< x-amz-mp-parts-count (part_number asked), 0 when absent
+};
+
+/// What a HEAD asks beyond the object's size, ETag and date.
+struct HeadOptions {
+  /// HEAD ?partNumber=N: the size of part N of a multipart upload and the
+  /// part count. A store that ignores it (Ceph RGW 16.2) answers for the
+  /// whole object with no part count.
+  std::uint32_t part_number = 0;
+  bool checksum_mode = false;  ///< x-amz-checksum-mode: ENABLED
 };
 
 /// Counters every request updates (retries by class feed the final report).
@@ -82,9 +107,12 @@ class S3Client {
   /// Ranged GET streamed into `sink`. Retries resume from the last byte
   /// received; Content-Range, length and (with if_match) the ETag are checked
   /// as ranged_get.hpp describes, before a byte of a response reaches `sink`.
-  void get(GetRequest request, RangeSink sink, std::function<void(Result<GetResult>)> done);
+  void get(GetRequest request, RangeSink sink, std::function<void(Result<GetResult>)> done,
+           GetOptions options = {});
 
   void head(const std::string& bucket, const std::string& key, std::function<void(Result<ObjectInfo>)> done);
+  void head(const std::string& bucket, const std::string& key, HeadOptions options,
+            std::function<void(Result<ObjectInfo>)> done);
 
   /// Single PUT. `data` must stay valid until `done`. Returns the ETag.
   void put(const std::string& bucket, const std::string& key, const char* data, std::size_t size,
