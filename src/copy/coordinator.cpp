@@ -110,10 +110,15 @@ void Coordinator::take_object(ObjectEntry&& entry) {
   ObjectRef object{std::move(entry.key), std::move(mapped->relative_path), entry.size, std::move(entry.etag),
                    entry.mtime_ns};
   const bool chunked = !job_.dry_run && object.size >= job_.multi_thread_cutoff && object.size > 0;
-  if (chunked && !prepare_chunked(object)) return;
+  const bool probe = job_.verify && destination_ != nullptr && !job_.dry_run && object.size > 0;
+  // A multipart upload below the cutoff may still be fetched in chunks cut
+  // on its parts, when the store gives its part layout: its ETag is then
+  // checked from the parts' MD5s (chunk_checks.hpp).
+  const bool small_multipart = probe && !chunked && etag_parts(object.etag).has_value();
+  if ((chunked || small_multipart) && !prepare_chunked(object, true, chunked)) return;
   // Where the store may say more of a chunked object's bytes (checksums,
   // part layout), ask before cutting it.
-  if (chunked && job_.verify && destination_ != nullptr) return probe_chunked(std::move(object));
+  if (probe && (chunked || small_multipart)) return probe_chunked(std::move(object), chunked);
   std::vector<WorkItem> items;
   if (const std::optional<std::uint64_t> object_id = planner_.add(object, items)) {
     tracker_.expect(*object_id, std::move(object), static_cast<std::uint32_t>(items.size()));
@@ -121,7 +126,7 @@ void Coordinator::take_object(ObjectEntry&& entry) {
   for (WorkItem& item : items) deal(std::move(item));
 }
 
-bool Coordinator::prepare_chunked(const ObjectRef& object, bool skip_check) {
+bool Coordinator::prepare_chunked(const ObjectRef& object, bool skip_check, bool prepare_file) {
   if (destination_ == nullptr) return true;
   ScopedNsTimer blocked(stats_.loop_fs_ns);
   // Decided once for the whole object, before it is split across ranks.
@@ -144,6 +149,7 @@ bool Coordinator::prepare_chunked(const ObjectRef& object, bool skip_check) {
     if (job_.verbosity > 0) fmt::print("skipped (up to date): {}\n", object.key);
     return false;
   }
+  if (!prepare_file) return true;
   if (Status made = destination_->prepare(paths); !made.ok()) return record_failure(object.key, made.error()), false;
   return true;
 }

@@ -17,6 +17,7 @@ namespace caios {
 
 struct Coordinator::Probe {
   ObjectRef object;
+  bool chunked = true;  ///< above the cutoff (else see probe_chunked)
   int pending = 0;  ///< HEADs not yet answered
   std::optional<ObjectInfo> whole;  ///< HEAD with the checksum mode
   std::optional<ObjectInfo> part1;  ///< HEAD ?partNumber=1
@@ -26,9 +27,10 @@ struct Coordinator::Probe {
 /// it: its additional checksum and, for a multipart upload, its part layout.
 /// A HEAD that fails only means less to check with; the chunks' own GETs
 /// report a missing or changed object.
-void Coordinator::probe_chunked(ObjectRef object) {
+void Coordinator::probe_chunked(ObjectRef object, bool chunked) {
   auto probe = std::make_shared<Probe>();
   probe->object = std::move(object);
+  probe->chunked = chunked;
   const bool multipart = etag_parts(probe->object.etag).has_value();
   probe->pending = multipart ? 2 : 1;
   ++probes_in_flight_;
@@ -53,7 +55,17 @@ void Coordinator::probed(Probe& probe) {
   if (probe.part1) layout = uniform_part_layout(object.size, object.etag, probe.part1->size, probe.part1->parts_count);
   const bool etag_not_md5 = probe.whole && probe.whole->etag_not_md5;
   const std::optional<StoredChecksum> checksum = probe.whole ? probe.whole->checksum : std::nullopt;
-  fetch_chunked(object, plan_chunk_checks(job_.verify, object.size, object.etag, etag_not_md5, checksum, layout));
+  const ChunkCheckPlan plan = plan_chunk_checks(job_.verify, object.size, object.etag, etag_not_md5, checksum, layout);
+  const bool by_parts = plan.digest == ChunkDigest::part_md5 || plan.digest == ChunkDigest::part_checksum;
+  if (!probe.chunked && !by_parts) {
+    // Nothing to gain from chunks: fetched whole, like any object its size.
+    std::vector<WorkItem> items;
+    planner_.add(object, items);
+    planner_.flush(items);
+    for (WorkItem& item : items) deal(std::move(item));
+  } else if (probe.chunked || prepare_chunked(object, false)) {
+    fetch_chunked(object, plan);
+  }
   send_dealt();
 }
 
@@ -207,13 +219,10 @@ void Coordinator::on_skip_checked(ItemDone&& done, ObjectRef object) {
 /// digests parts) and deal them.
 void Coordinator::fetch_chunked(const ObjectRef& object, const ChunkCheckPlan& plan) {
   std::vector<WorkItem> items;
-  const std::optional<std::uint64_t> id = planner_.add(object, items, aligned_chunk_size(plan, job_.chunk_size));
-  if (!id) {  // cannot happen: the object is at or above the cutoff
-    abort_on_broken_protocol(comm_, protocol_error("plan", object.key, 0, "a chunked object joined a batch"));
-  }
-  tracker_.expect(*id, object, static_cast<std::uint32_t>(items.size()));
+  const std::uint64_t id = planner_.add_chunked(object, items, aligned_chunk_size(plan, job_.chunk_size));
+  tracker_.expect(id, object, static_cast<std::uint32_t>(items.size()));
   if (plan.digest != ChunkDigest::none) {
-    StreamChecked& checked = stream_checked_[*id];
+    StreamChecked& checked = stream_checked_[id];
     checked.plan = plan;
     checked.digests.assign(items.size(), std::string());
     checked.lengths.assign(items.size(), 0);

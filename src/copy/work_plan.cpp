@@ -11,33 +11,34 @@ WorkPlanner::WorkPlanner(PlanLimits limits) : limits_(limits) {
   limits_.batch_objects = std::max<std::size_t>(limits_.batch_objects, 1);
 }
 
-std::optional<std::uint64_t> WorkPlanner::add(ObjectRef object, std::vector<WorkItem>& out,
-                                               std::uint64_t chunk_size_wanted) {
-  if (object.size >= limits_.multi_thread_cutoff && object.size > 0) {
-    const std::uint64_t object_id = next_object_id_++;
-    // Chunk counts travel as 32-bit numbers: a tiny --chunk-size on a huge
-    // object gets larger chunks rather than an overflow.
-    const std::uint64_t wanted = chunk_size_wanted > 0 ? chunk_size_wanted : limits_.chunk_size;
-    const std::uint64_t chunk_size = std::max(wanted, (object.size + UINT32_MAX - 1) / UINT32_MAX);
-    const auto count = static_cast<std::uint32_t>((object.size + chunk_size - 1) / chunk_size);
-    for (std::uint32_t index = 0; index < count; ++index) {
-      WorkItem chunk;
-      chunk.id = next_item_id_++;
-      chunk.kind = WorkKind::chunk;
-      chunk.offset = index * chunk_size;
-      chunk.length = std::min(chunk_size, object.size - chunk.offset);
-      chunk.chunk_index = index;
-      chunk.chunk_count = count;
-      chunk.object_id = object_id;
-      chunk.objects.push_back(object);
-      out.push_back(std::move(chunk));
-    }
-    return object_id;
-  }
+std::optional<std::uint64_t> WorkPlanner::add(ObjectRef object, std::vector<WorkItem>& out) {
+  if (object.size >= limits_.multi_thread_cutoff && object.size > 0) return add_chunked(std::move(object), out);
   open_batch_bytes_ += object.size;
   open_batch_.objects.push_back(std::move(object));
   if (open_batch_bytes_ >= limits_.batch_bytes || open_batch_.objects.size() >= limits_.batch_objects) flush(out);
   return std::nullopt;
+}
+
+std::uint64_t WorkPlanner::add_chunked(ObjectRef object, std::vector<WorkItem>& out, std::uint64_t chunk_size_wanted) {
+  const std::uint64_t object_id = next_object_id_++;
+  // Chunk counts travel as 32-bit numbers: a tiny --chunk-size on a huge
+  // object gets larger chunks rather than an overflow.
+  const std::uint64_t wanted = chunk_size_wanted > 0 ? chunk_size_wanted : limits_.chunk_size;
+  const std::uint64_t chunk_size = std::max(wanted, (object.size + UINT32_MAX - 1) / UINT32_MAX);
+  const auto count = static_cast<std::uint32_t>((object.size + chunk_size - 1) / chunk_size);
+  for (std::uint32_t index = 0; index < count; ++index) {
+    WorkItem chunk;
+    chunk.id = next_item_id_++;
+    chunk.kind = WorkKind::chunk;
+    chunk.offset = index * chunk_size;
+    chunk.length = std::min(chunk_size, object.size - chunk.offset);
+    chunk.chunk_index = index;
+    chunk.chunk_count = count;
+    chunk.object_id = object_id;
+    chunk.objects.push_back(object);
+    out.push_back(std::move(chunk));
+  }
+  return object_id;
 }
 
 void WorkPlanner::flush(std::vector<WorkItem>& out) {

@@ -54,6 +54,19 @@ TEST_CASE("objects at or above the cutoff become chunks that cover them exactly"
   CHECK(items.front().object_id == 1);
 }
 
+TEST_CASE("any object can be chunked on request, in chunks of a given size", "[work_plan]") {
+  WorkPlanner planner(limits());
+  std::vector<WorkItem> items;
+  CHECK(planner.add_chunked(object("parts", 50), items, 20) == 0);  // below the cutoff
+  REQUIRE(items.size() == 3);  // 20 + 20 + 10: whole parts of 20
+  CHECK(items[1].offset == 20);
+  CHECK(items[2].length == 10);
+  CHECK(items[2].chunk_count == 3);
+  items.clear();
+  CHECK(planner.add_chunked(object("default", 50), items) == 1);
+  CHECK(items.size() == 2);  // PlanLimits::chunk_size 30
+}
+
 TEST_CASE("small objects are batched by bytes and by count", "[work_plan]") {
   WorkPlanner planner(limits());
   std::vector<WorkItem> items;

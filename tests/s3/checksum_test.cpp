@@ -11,6 +11,8 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <random>
 #include <stdexcept>
 #include <string>
@@ -18,6 +20,7 @@
 
 #include "caios2dfs/base/text.hpp"
 #include "caios2dfs/s3/checksum.hpp"
+#include "caios2dfs/s3/md5.hpp"
 
 using namespace caios;
 
@@ -316,5 +319,36 @@ TEST_CASE("base64 matches RFC 4648 and refuses any other text", "[checksum][base
                                "Zm9v\n", "Zm9-", "Zm9_"}) {
     INFO(bad);
     CHECK_FALSE(base64_decode(bad));
+  }
+}
+
+// Hidden ([.bench]): one core's throughput of each hash the checks use, the
+// figures behind the README's table. Run: build/tests/s3/s3_tests "[.bench]".
+TEST_CASE("throughput of each hash on one core", "[.bench]") {
+  const std::string data = std::string(64u << 20, '\x5a');
+  const auto rate = [&](auto&& hash_all) {
+    double best = 0;
+    for (int round = 0; round < 3; ++round) {
+      const auto start = std::chrono::steady_clock::now();
+      for (int pass = 0; pass < 4; ++pass) hash_all();
+      const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+      best = std::max(best, 4.0 * static_cast<double>(data.size()) / took.count() / 1e6);
+    }
+    return best;
+  };
+  const double md5 = rate([&] {
+    Md5 hash;
+    for (std::size_t at = 0; at < data.size(); at += 1u << 20) hash.update(data.data() + at, 1u << 20);
+    REQUIRE(hash.finish());
+  });
+  std::printf("md5        %8.0f MB/s\n", md5);
+  for (std::size_t i = 0; i < kChecksumAlgorithms; ++i) {
+    const auto algorithm = static_cast<ChecksumAlgorithm>(i);
+    const double mbps = rate([&] {
+      Checksummer sum(algorithm);
+      for (std::size_t at = 0; at < data.size(); at += 1u << 20) sum.update(data.data() + at, 1u << 20);
+      REQUIRE(sum.finish());
+    });
+    std::printf("%-10s %8.0f MB/s\n", checksum_name(algorithm), mbps);
   }
 }

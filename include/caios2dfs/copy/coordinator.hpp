@@ -63,14 +63,17 @@ class Coordinator {
 
  private:
   void take_object(ObjectEntry&& entry);
-  /// Chunked objects are checked against DEST once, here; true when the
-  /// object is to be copied.
-  /// `skip_check` false: the object is to be fetched whatever DEST holds.
-  bool prepare_chunked(const ObjectRef& object, bool skip_check = true);
+  /// Chunked objects are checked against DEST once, here, and get their
+  /// temporary file; true when the object is to be copied. `skip_check`
+  /// false: it is to be fetched whatever DEST holds; `prepare_file` false:
+  /// only the check (whether it is chunked is not decided yet).
+  bool prepare_chunked(const ObjectRef& object, bool skip_check = true, bool prepare_file = true);
   // Chunked objects (coordinator_chunked.cpp): asked about with HEAD, split,
   // checked from their chunks' digests or read back, published or refetched.
   struct Probe;
-  void probe_chunked(ObjectRef object);
+  /// `chunked`: above the cutoff; else a multipart upload chunked only
+  /// when the store gives its part layout, fetched whole otherwise.
+  void probe_chunked(ObjectRef object, bool chunked);
   void probed(Probe& probe);
   void fetch_chunked(const ObjectRef& object, const ChunkCheckPlan& plan = {});
   bool check_streamed(std::uint64_t object_id, const ObjectRef& object);

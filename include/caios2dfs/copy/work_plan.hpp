@@ -36,9 +36,11 @@ class WorkPlanner {
   /// Plan one object; items that are complete are appended to `out`.
   /// Returns the object id its chunks carry (WorkItem::object_id) when the
   /// object was split into chunks, nullopt when it joined a batch.
-  /// `chunk_size` nonzero replaces PlanLimits::chunk_size for this object
-  /// (chunks cut on its part boundaries, chunk_checks.hpp).
-  std::optional<std::uint64_t> add(ObjectRef object, std::vector<WorkItem>& out, std::uint64_t chunk_size = 0);
+  std::optional<std::uint64_t> add(ObjectRef object, std::vector<WorkItem>& out);
+  /// Split `object` (of at least one byte) into chunks whatever its size, of
+  /// `chunk_size` (0: PlanLimits::chunk_size; nonzero: cut on its part
+  /// boundaries, chunk_checks.hpp). Returns the object id they carry.
+  std::uint64_t add_chunked(ObjectRef object, std::vector<WorkItem>& out, std::uint64_t chunk_size = 0);
   /// Close the open batch (end of a listing page, or end of listing), so
   /// listed objects do not wait for more to arrive.
   void flush(std::vector<WorkItem>& out);
