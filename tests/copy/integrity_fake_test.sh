@@ -16,6 +16,11 @@
 #       GET of every object or chunk: each is caught by its own method,
 #       fetched again, and the tree is exact.
 #   (c) the same corruption with --ignore-checksum lands (the checks caught it).
+#   (d) a store whose bytes are not what it says (one byte flipped at rest):
+#       each such object, whole, chunked by a full-object CRC, by a composite
+#       checksum or by a multipart ETag, is fetched 3 times in all and then
+#       fails with class checksum, with no file under its name and no
+#       temporary file left; the good object beside them lands.
 #   tests/copy/integrity_fake_test.sh BUILD_DIR
 set -uo pipefail
 PROG=integrity_fake_test
@@ -126,3 +131,33 @@ while IFS= read -r key; do cmp -s "$WORK/objects/fake/$key" "$WORK/c/$key" || la
 hit=$(awk '{print $2}' "$WORK/proxy.log" | sort -u | wc -l)
 (( landed == hit && landed > 0 )) || fail "(c) $landed files differ, the proxy damaged $hit objects"
 say "(c) --ignore-checksum: $landed damaged files landed"
+
+# (d) bytes rotten at rest: fetched 3 times, then failed; nothing left.
+cat >"$WORK/rot.json" <<EOF
+{"bucket": "rot", "objects": [
+  {"key": "good.bin", "size": $((100 * K)), "seed": 20, "checksum": "crc64nvme"},
+  {"key": "whole-crc.bin", "size": $((100 * K)), "seed": 21, "checksum": "crc32c", "rot": true},
+  {"key": "chunked-crc.bin", "size": $((2 * M)), "seed": 22, "checksum": "crc64nvme", "rot": true},
+  {"key": "chunked-composite.bin", "size": $((2 * M)), "seed": 23, "part_size": $((512 * K)),
+   "checksum": "sha256", "checksum_type": "COMPOSITE", "rot": true},
+  {"key": "chunked-etag.bin", "size": $((2 * M)), "seed": 24, "part_size": $((512 * K)), "rot": true}
+]}
+EOF
+start rot python3 "$REPO/scripts/fake-s3" --spec "$WORK/rot.json" --log "$WORK/rot.log"
+AWS_ENDPOINT_URL=http://127.0.0.1:$(cat "$WORK/rot.port") timeout 300 mpirun --oversubscribe -np 2 "$BIN" \
+  --stats 0 --transfers 4 --multi-thread-cutoff 1M --chunk-size 700K --report "$WORK/d.json" s3://rot "$WORK/d" \
+  >"$WORK/d.json.log" 2>&1
+status=$?
+(( status == 1 )) || { tail -20 "$WORK/d.json.log"; fail "(d) exit status $status, not 1"; }
+[[ $(field "$WORK/d.json" 'd["objects_failed"]') == 4 ]] || fail "(d) report: objects_failed != 4"
+[[ $(field "$WORK/d.json" 'd["errors"]') == "{'checksum': 4}" ]] || fail "(d) report: errors $(field "$WORK/d.json" 'd["errors"]')"
+[[ $(field "$WORK/d.json" 'd["checks"]["mismatches_failed"]') == 4 ]] || fail "(d) report: mismatches_failed != 4"
+[[ $(field "$WORK/d.json" 'd["checks"]["mismatches_fetched_again"]') == 8 ]] \
+  || fail "(d) report: mismatches fetched again != 8 (2 more fetches of each)"
+for key in whole-crc.bin chunked-crc.bin chunked-composite.bin chunked-etag.bin; do
+  fetches=$(grep -c "^GET /rot/$key range=\(-\|bytes=0-\)" "$WORK/rot.log")
+  (( fetches == 3 )) || fail "(d) $key fetched from its first byte $fetches times, not 3"
+done
+left=$(cd "$WORK/d" && find . -type f | sort | tr '\n' ' ')
+[[ $left == "./good.bin " ]] || fail "(d) DEST holds: $left"
+say "(d) 4 objects rotten at rest: each fetched 3 times, failed with class checksum, nothing left"
