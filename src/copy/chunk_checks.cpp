@@ -34,10 +34,9 @@ ChunkCheckPlan with_parts(ChunkDigest digest, const PartLayout& layout, std::str
 
 }  // namespace
 
-ChunkCheckPlan plan_chunk_checks(bool verify, std::uint64_t size, std::string_view etag, bool etag_not_md5,
+ChunkCheckPlan plan_chunk_checks(bool verify, std::string_view etag, bool etag_not_md5,
                                  const std::optional<StoredChecksum>& checksum,
                                  const std::optional<PartLayout>& layout) {
-  (void)size;
   if (!verify) return {};
   if (checksum && !checksum->composite && checksum_combines(checksum->algorithm)) {
     ChunkCheckPlan plan;
@@ -54,13 +53,8 @@ ChunkCheckPlan plan_chunk_checks(bool verify, std::uint64_t size, std::string_vi
     return plan;
   }
   if (etag_not_md5) return {};
-  const std::optional<std::uint32_t> parts = etag_parts(etag);
-  std::string_view hex = trim(etag);
-  if (hex.size() >= 2 && hex.front() == '"' && hex.back() == '"') hex = hex.substr(1, hex.size() - 2);
-  // "<32 hex>-<parts>": the hex is an MD5 like any single-part ETag's.
-  const std::optional<Md5Digest> md5 = parts ? etag_md5(hex.substr(0, std::min<std::size_t>(hex.size(), 32)))
-                                             : std::nullopt;
-  if (!md5 || *parts != layout->parts) return {};
+  const std::optional<Md5Digest> md5 = etag_multipart_md5(etag);
+  if (!md5 || etag_parts(etag) != layout->parts) return {};
   return with_parts(ChunkDigest::part_md5, *layout, std::string(md5->begin(), md5->end()), VerifiedBy::etag_parts);
 }
 

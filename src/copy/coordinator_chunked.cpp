@@ -55,7 +55,7 @@ void Coordinator::probed(Probe& probe) {
   if (probe.part1) layout = uniform_part_layout(object.size, object.etag, probe.part1->size, probe.part1->parts_count);
   const bool etag_not_md5 = probe.whole && probe.whole->etag_not_md5;
   const std::optional<StoredChecksum> checksum = probe.whole ? probe.whole->checksum : std::nullopt;
-  const ChunkCheckPlan plan = plan_chunk_checks(job_.verify, object.size, object.etag, etag_not_md5, checksum, layout);
+  const ChunkCheckPlan plan = plan_chunk_checks(job_.verify, object.etag, etag_not_md5, checksum, layout);
   const bool by_parts = plan.digest == ChunkDigest::part_md5 || plan.digest == ChunkDigest::part_checksum;
   if (!probe.chunked && !by_parts) {
     // Nothing to gain from chunks: fetched whole, like any object its size.

@@ -52,6 +52,12 @@ std::optional<std::uint32_t> etag_parts(std::string_view etag) {
   return parts;
 }
 
+std::optional<Md5Digest> etag_multipart_md5(std::string_view etag) {
+  if (!etag_parts(etag)) return std::nullopt;
+  const std::string_view text = unquoted(etag);
+  return parse_hex_md5(text.substr(0, text.find('-')));
+}
+
 std::optional<Md5Digest> md5_from_base64(std::string_view text) {
   const std::optional<std::string> bytes = base64_decode(text);
   if (!bytes || bytes->size() != Md5Digest{}.size()) return std::nullopt;

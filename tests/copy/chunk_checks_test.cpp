@@ -89,28 +89,28 @@ TEST_CASE("a full-object CRC comes first, then a composite checksum, then the mu
   const StoredChecksum composite{ChecksumAlgorithm::crc32c, std::string(4, 'y'), true, 3};
   const StoredChecksum sha_full{ChecksumAlgorithm::sha256, std::string(32, 'z'), false, 0};
 
-  ChunkCheckPlan plan = plan_chunk_checks(true, 12, etag, false, full, std::nullopt);
+  ChunkCheckPlan plan = plan_chunk_checks(true, etag, false, full, std::nullopt);
   CHECK(plan.digest == ChunkDigest::chunk_crc);  // no layout needed
   CHECK(plan.algorithm == ChecksumAlgorithm::crc64nvme);
   CHECK(plan.method == VerifiedBy::checksum);
   CHECK(plan.expected == full.digest);
 
-  plan = plan_chunk_checks(true, 12, etag, false, composite, layout);
+  plan = plan_chunk_checks(true, etag, false, composite, layout);
   CHECK(plan.digest == ChunkDigest::part_checksum);
   CHECK(plan.method == VerifiedBy::composite);
-  CHECK(plan_chunk_checks(true, 12, etag, false, composite, std::nullopt).digest == ChunkDigest::none);
+  CHECK(plan_chunk_checks(true, etag, false, composite, std::nullopt).digest == ChunkDigest::none);
 
-  plan = plan_chunk_checks(true, 12, etag, false, std::nullopt, layout);
+  plan = plan_chunk_checks(true, etag, false, std::nullopt, layout);
   CHECK(plan.digest == ChunkDigest::part_md5);
   CHECK(plan.method == VerifiedBy::etag_parts);
   CHECK(to_hex(reinterpret_cast<const unsigned char*>(plan.expected.data()), plan.expected.size()) ==
         "900150983cd24fb0d6963f7d28e17f72");
   // A SHA of the whole object does not combine: the ETag's parts serve.
-  CHECK(plan_chunk_checks(true, 12, etag, false, sha_full, layout).digest == ChunkDigest::part_md5);
-  CHECK(plan_chunk_checks(true, 12, etag, true, std::nullopt, layout).digest == ChunkDigest::none);  // SSE-KMS
-  CHECK(plan_chunk_checks(true, 12, etag, false, std::nullopt, std::nullopt).digest == ChunkDigest::none);
-  CHECK(plan_chunk_checks(false, 12, etag, false, full, layout).digest == ChunkDigest::none);  // --ignore-checksum
-  CHECK(plan_chunk_checks(true, 12, "\"900150983cd24fb0d6963f7d28e17f72\"", false, std::nullopt, layout).digest ==
+  CHECK(plan_chunk_checks(true, etag, false, sha_full, layout).digest == ChunkDigest::part_md5);
+  CHECK(plan_chunk_checks(true, etag, true, std::nullopt, layout).digest == ChunkDigest::none);  // SSE-KMS
+  CHECK(plan_chunk_checks(true, etag, false, std::nullopt, std::nullopt).digest == ChunkDigest::none);
+  CHECK(plan_chunk_checks(false, etag, false, full, layout).digest == ChunkDigest::none);  // --ignore-checksum
+  CHECK(plan_chunk_checks(true, "\"900150983cd24fb0d6963f7d28e17f72\"", false, std::nullopt, layout).digest ==
         ChunkDigest::none);  // single-part: read back against the ETag instead
 }
 
@@ -128,7 +128,7 @@ TEST_CASE("a multipart ETag is checked from the parts each chunk digested", "[ch
   const std::uint64_t part = 1000;
   const std::string data = random_bytes(5500, 1);
   const std::string etag = etag_of(data, part);
-  const ChunkCheckPlan plan = plan_chunk_checks(true, data.size(), etag, false, std::nullopt,
+  const ChunkCheckPlan plan = plan_chunk_checks(true, etag, false, std::nullopt,
                                                 uniform_part_layout(data.size(), etag, part, 6));
   REQUIRE(plan.digest == ChunkDigest::part_md5);
   for (const std::uint64_t chunk : {aligned_chunk_size(plan, 1), aligned_chunk_size(plan, 2100),
@@ -155,7 +155,7 @@ TEST_CASE("a full-object CRC is combined from chunks split anywhere", "[chunk_ch
   for (const ChecksumAlgorithm algorithm :
        {ChecksumAlgorithm::crc32, ChecksumAlgorithm::crc32c, ChecksumAlgorithm::crc64nvme}) {
     const StoredChecksum stored{algorithm, sum_of(algorithm, data), false, 0};
-    const ChunkCheckPlan plan = plan_chunk_checks(true, data.size(), "\"x\"", false, stored, std::nullopt);
+    const ChunkCheckPlan plan = plan_chunk_checks(true, "\"x\"", false, stored, std::nullopt);
     REQUIRE(plan.digest == ChunkDigest::chunk_crc);
     for (const std::uint64_t chunk : {1u, 333u, 4096u, 10007u}) {
       std::vector<std::string> digests;
@@ -179,7 +179,7 @@ TEST_CASE("a composite checksum is checked from the parts' checksums", "[chunk_c
   const std::string data = random_bytes(2500, 3);
   for (const ChecksumAlgorithm algorithm : {ChecksumAlgorithm::crc32c, ChecksumAlgorithm::sha256}) {
     const StoredChecksum stored{algorithm, sum_of(algorithm, part_digests(data, part, false, algorithm)), true, 4};
-    const ChunkCheckPlan plan = plan_chunk_checks(true, data.size(), "\"x\"", false, stored,
+    const ChunkCheckPlan plan = plan_chunk_checks(true, "\"x\"", false, stored,
                                                   uniform_part_layout(data.size(), "\"x\"", part, 4));
     REQUIRE(plan.digest == ChunkDigest::part_checksum);
     std::vector<std::string> digests;

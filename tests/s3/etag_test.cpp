@@ -62,3 +62,14 @@ TEST_CASE("MD5 streamed in pieces matches RFC 1321's test suite", "[etag]") {
     CHECK(md5_hex(*digest) == expected);
   }
 }
+
+TEST_CASE("a multipart ETag carries the MD5 of its parts' MD5s before the part count", "[etag]") {
+  const std::optional<Md5Digest> md5 = etag_multipart_md5("\"900150983cd24fb0d6963f7d28e17f72-12\"");
+  REQUIRE(md5);
+  CHECK(md5_hex(*md5) == "900150983cd24fb0d6963f7d28e17f72");
+  CHECK(etag_multipart_md5("900150983CD24FB0D6963F7D28E17F72-1"));
+  CHECK_FALSE(etag_multipart_md5("\"900150983cd24fb0d6963f7d28e17f72\""));  // single-part
+  CHECK_FALSE(etag_multipart_md5("\"900150983cd24fb0d6963f7d28e17f72-0\""));
+  CHECK_FALSE(etag_multipart_md5("\"900150983cd24fb0d6963f7d28e17f7-12\""));
+  CHECK_FALSE(etag_multipart_md5(""));
+}

@@ -55,11 +55,12 @@ struct ChunkCheckPlan {
   VerifiedBy method = VerifiedBy::checksum;
 };
 
-/// Choose how to check a chunked object of `size` with `etag`, given what a
-/// HEAD said: its checksum (asked with x-amz-checksum-mode) and its part
-/// layout (nullopt when unknown). `etag_not_md5`: SSE-KMS or SSE-C, where a
-/// multipart ETag is no MD5 of MD5s either. `verify` false: --ignore-checksum.
-ChunkCheckPlan plan_chunk_checks(bool verify, std::uint64_t size, std::string_view etag, bool etag_not_md5,
+/// Choose how to check a chunked object with `etag`, given what a HEAD
+/// said: its checksum (asked with x-amz-checksum-mode) and its part layout
+/// (uniform_part_layout, nullopt when unknown). `etag_not_md5`: SSE-KMS or
+/// SSE-C, where a multipart ETag is no MD5 of MD5s either. `verify` false:
+/// --ignore-checksum.
+ChunkCheckPlan plan_chunk_checks(bool verify, std::string_view etag, bool etag_not_md5,
                                  const std::optional<StoredChecksum>& checksum,
                                  const std::optional<PartLayout>& layout);
 

@@ -31,6 +31,10 @@ bool encryption_hides_md5(std::string_view server_side_encryption, std::string_v
 /// any other ETag.
 std::optional<std::uint32_t> etag_parts(std::string_view etag);
 
+/// The MD5 of the parts' MD5s a multipart ETag carries before "-<parts>";
+/// nullopt for any other ETag.
+std::optional<Md5Digest> etag_multipart_md5(std::string_view etag);
+
 /// The MD5 in base64 ("kAFQmDzST7DWlj99KOF/cg=="), as in Content-MD5 and
 /// rclone's x-amz-meta-md5chksum; nullopt unless exactly 16 bytes decode.
 std::optional<Md5Digest> md5_from_base64(std::string_view text);
