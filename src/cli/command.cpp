@@ -58,7 +58,8 @@ int copy_or_read(Comm& comm, const CopyOptions& options, const Setup& setup) {
     if (options.verbosity > 0) fmt::print("caios2dfs-mpi: {}\n", describe(connection.remote));
   }
   HttpEngineOptions engine_options;
-  engine_options.max_in_flight = options.transfers;
+  // Rank 0 lists too: its listing pages come on top of its transfers.
+  engine_options.max_in_flight = options.transfers + (comm.rank() == 0 ? options.checkers : 0);
   engine_options.ca_bundle = connection.remote.ca_bundle;
   engine_options.stall_timeout_s = options.stall_timeout.count();
   engine_options.connect_timeout_ms = options.connect_timeout.count();
@@ -100,6 +101,7 @@ CopyJob make_copy_job(const CopyOptions& options, S3Location source, PathFilter 
   job.dry_run = options.dry_run;
   job.iterations = options.iterations;
   job.transfers = options.transfers;
+  job.checkers = options.checkers;
   job.file_threads = options.file_threads;
   job.verify = !options.ignore_checksum;
   job.retries = options.retries;

@@ -88,6 +88,12 @@ constexpr std::array kOptions{
                .set = [](FlagState& s, const FlagUse& use) {
                  s.options.transfers = value_or_fail(parse_whole_int(use.name, text(use), 1, 1024));
                }},
+    OptionSpec{.name = "--checkers", .metavar = "N", .section = performance,
+               .help = "listing pages in flight over the job, 1 to 1024 (default 16; 1: one\n"
+                       "page after another)",
+               .set = [](FlagState& s, const FlagUse& use) {
+                 s.options.checkers = value_or_fail(parse_whole_int(use.name, text(use), 1, 1024));
+               }},
     OptionSpec{.name = "--file-threads", .metavar = "N", .section = performance,
                .help = "most threads per rank making file-system calls, 1 to 1024\n"
                        "(default 2 x --transfers, 4 to 64; --io mpiio: none)",

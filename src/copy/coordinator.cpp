@@ -50,7 +50,7 @@ Coordinator::Coordinator(Comm& comm, S3Client& client, Destination* destination,
       prefix_(normalize_source_prefix(job.source.prefix)),
       stats_(stats),
       keep_local_(std::move(keep_local)),
-      source_(client, job.source.bucket, prefix_, job.files_from, job.iterations, std::max(4, job.transfers),
+      source_(client, job.source.bucket, prefix_, job.files_from, job.iterations, std::max(4, job.transfers), job.checkers,
               ObjectSource::Callbacks{[this](ObjectEntry&& entry) { take_object(std::move(entry)); },
                                       [this](const std::string& key, const Error& error) {
                                         ++summary_.objects_listed;

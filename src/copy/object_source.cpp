@@ -8,16 +8,25 @@
 
 namespace caios {
 
+namespace {
+
+ListRequest request_of(const std::string& bucket, const ListCursor& cursor) {
+  return ListRequest{bucket, cursor.prefix, cursor.token, cursor.start_after, 0, cursor.delimited ? "/" : ""};
+}
+
+}  // namespace
+
 ObjectSource::ObjectSource(S3Client& client, std::string bucket, std::string prefix,
                            std::optional<std::string> files_from, int passes, int max_heads_in_flight,
-                           Callbacks callbacks)
+                           int max_pages_in_flight, Callbacks callbacks)
     : client_(client),
       bucket_(std::move(bucket)),
       prefix_(std::move(prefix)),
       files_from_path_(std::move(files_from)),
       passes_(std::max(1, passes)),
       max_heads_(std::max(1, max_heads_in_flight)),
-      callbacks_(std::move(callbacks)) {}
+      callbacks_(std::move(callbacks)),
+      max_pages_(std::max(1, max_pages_in_flight)) {}
 
 std::string ObjectSource::start() {
   if (files_from_path_) {
@@ -32,50 +41,69 @@ std::string ObjectSource::start() {
     }
     // The bucket must be reachable even when no key is listed.
     Result<ListPage> probe = run_sync<ListPage>(client_.engine(), [&](auto done) {
-      client_.list_page(ListRequest{bucket_, prefix_, "", "", 1}, done);
+      client_.list_page(ListRequest{bucket_, prefix_, "", "", 1, ""}, done);
     });
     return probe.ok() ? std::string() : probe.error().to_string();
   }
-  list_request_ = ListRequest{bucket_, prefix_, "", "", 0};
-  Result<ListPage> page = run_sync<ListPage>(client_.engine(), [&](auto done) { client_.list_page(list_request_, done); });
+  // The first page synchronously: a bucket that cannot be listed stops the
+  // job before anything is dealt.
+  frontier_.emplace(prefix_, static_cast<std::size_t>(max_pages_));
+  const std::optional<ListCursor> first = frontier_->take();
+  Result<ListPage> page =
+      run_sync<ListPage>(client_.engine(), [&](auto done) { client_.list_page(request_of(bucket_, *first), done); });
   if (!page.ok()) return page.error().to_string();
-  take_page(std::move(page).value());
+  take_page(first->id, std::move(page).value());
   return {};
 }
 
 void ObjectSource::stop_with_error(std::string error) {
+  if (!error_.empty()) return;  // the first error says why; pages still in flight are dropped
   error_ = std::move(error);
   fmt::print(stderr, "ERROR: listing stopped: {}\n", error_);
   done_ = true;
 }
 
-void ObjectSource::take_page(ListPage&& page) {
-  for (ObjectEntry& entry : page.objects) callbacks_.on_object(std::move(entry));
+void ObjectSource::take_page(std::uint64_t cursor, ListPage&& page) {
+  if (done_) return;  // the listing stopped meanwhile
+  ListedPage listed;
+  listed.keys.reserve(page.objects.size());
+  for (const ObjectEntry& entry : page.objects) listed.keys.emplace_back(entry.key);
+  listed.prefixes.assign(page.common_prefixes.begin(), page.common_prefixes.end());
+  listed.truncated = page.is_truncated;
+  listed.next_token = page.next_continuation_token;
+  const PageVerdict verdict = frontier_->page_done(cursor, listed);
+  // Keys past the cursor's range are another cursor's to list.
+  for (std::size_t i = 0; i < verdict.keys; ++i) callbacks_.on_object(std::move(page.objects[i]));
   callbacks_.on_batch_end();
-  if (page.is_truncated && page.next_continuation_token.empty() && page.objects.empty()) {
+  if (verdict.stuck) {
     // Asking again would return the same page forever.
-    stop_with_error("the server said the listing is truncated but gave no way to continue");
-  } else if (page.is_truncated) {
-    list_request_.continuation_token = page.next_continuation_token;
-    // Servers that answer V2 without a token still page correctly by key.
-    if (list_request_.continuation_token.empty()) list_request_.start_after = page.objects.back().key;
-  } else if (++passes_done_ < passes_) {
+    return stop_with_error("the server said the listing is truncated but gave no way to continue");
+  }
+  if (!frontier_->done()) return;
+  if (++passes_done_ < passes_) {
     // --bench read --iterations N: list (and fetch) everything again.
-    list_request_ = ListRequest{bucket_, prefix_, "", "", 0};
+    frontier_.emplace(prefix_, static_cast<std::size_t>(max_pages_));
   } else {
     done_ = true;
   }
 }
 
-void ObjectSource::drive() {
-  if (done_ || page_in_flight_) return;
-  if (files_from_) return drive_files_from();
-  page_in_flight_ = true;
-  client_.list_page(list_request_, [this](Result<ListPage> page) {
-    page_in_flight_ = false;
-    if (!page.ok()) return stop_with_error(page.error().to_string());
-    take_page(std::move(page).value());
+void ObjectSource::request_page(const ListCursor& cursor) {
+  ++pages_in_flight_;
+  client_.list_page(request_of(bucket_, cursor), [this, id = cursor.id](Result<ListPage> page) {
+    --pages_in_flight_;
+    if (!page.ok()) {
+      if (frontier_) frontier_->page_failed(id);
+      return stop_with_error(page.error().to_string());
+    }
+    take_page(id, std::move(page).value());
   });
+}
+
+void ObjectSource::drive() {
+  if (done_) return;
+  if (files_from_) return drive_files_from();
+  while (std::optional<ListCursor> cursor = frontier_->take()) request_page(*cursor);
 }
 
 void ObjectSource::drive_files_from() {

@@ -205,6 +205,7 @@ void S3Client::list_page(const ListRequest& request, std::function<void(Result<L
     }
     if (!request.start_after.empty()) operation.query.emplace_back("start-after", request.start_after);
     if (request.max_keys > 0) operation.query.emplace_back("max-keys", std::to_string(request.max_keys));
+    if (!request.delimiter.empty()) operation.query.emplace_back("delimiter", request.delimiter);
     return operation;
   };
   // A 200 that carries an <Error> or broken XML is parsed here so that it is

@@ -12,7 +12,7 @@ TEST_CASE("keys that would escape DEST are refused and nothing is written outsid
                     {"clash/inner", "inner"}};
   const std::string bucket = seed_bucket("escape", objects);
   RgwClient t;
-  auto listed = t.list(ListRequest{bucket, "", "", "", 0});
+  auto listed = t.list(ListRequest{bucket, "", "", "", 0, ""});
   REQUIRE(listed.ok());
   REQUIRE(listed->size() == objects.size());  // RGW stored every key as given
 

@@ -143,7 +143,7 @@ inline void check_tree(const std::string& dest, const Bucket& expected) {
 /// The file mtimes equal the objects' Last-Modified (listing precision).
 inline void check_mtimes(const std::string& bucket, const std::string& dest) {
   RgwClient t;
-  auto listed = t.list(ListRequest{bucket, "", "", "", 0});
+  auto listed = t.list(ListRequest{bucket, "", "", "", 0, ""});
   REQUIRE(listed.ok());
   for (const ObjectEntry& e : *listed) {
     struct stat st {};

@@ -29,8 +29,9 @@ struct Rig {
       : server(std::move(store)),
         client(fake_store_client(engine, server, 0)) {}
 
-  ObjectSource source(std::string prefix, std::optional<std::string> files_from = std::nullopt, int passes = 1) {
-    return ObjectSource(client, "bucket", std::move(prefix), std::move(files_from), passes, 2,
+  ObjectSource source(std::string prefix, std::optional<std::string> files_from = std::nullopt, int passes = 1,
+                      int pages = 1) {
+    return ObjectSource(client, "bucket", std::move(prefix), std::move(files_from), passes, 2, pages,
                         ObjectSource::Callbacks{
                             [this](ObjectEntry&& entry) { listed.push_back(std::move(entry)); },
                             [this](const std::string& key, const Error& error) { unusable.emplace_back(key, error.kind); },
@@ -104,4 +105,22 @@ TEST_CASE("an unreadable --files-from is a start-up error", "[object_source]") {
   Rig rig(FakeS3Objects("bucket", objects({"a"})));
   ObjectSource source = rig.source("", std::string("/nonexistent/list.txt"));
   CHECK_THAT(source.start(), Catch::Contains("cannot read --files-from /nonexistent/list.txt"));
+}
+
+TEST_CASE("with several pages in flight, directories and ranges are listed at once, every key once",
+          "[object_source]") {
+  std::vector<std::string> keys;
+  for (int d = 0; d < 5; ++d) {
+    for (int k = 0; k < 10; ++k) keys.push_back("d" + std::to_string(d) + "/k0" + std::to_string(k));
+  }
+  for (int i = 100; i < 160; ++i) keys.push_back("x" + std::to_string(i));
+  Rig rig(FakeS3Objects("bucket", objects(keys), /*page_size=*/4));
+  ObjectSource source = rig.source("", std::nullopt, 1, 8);
+  REQUIRE(source.start().empty());
+  rig.drain(source);
+  std::vector<std::string> listed = rig.keys();
+  std::sort(listed.begin(), listed.end());
+  std::sort(keys.begin(), keys.end());
+  CHECK(listed == keys);
+  CHECK(source.complete());
 }

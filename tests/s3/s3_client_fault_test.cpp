@@ -155,7 +155,7 @@ TEST_CASE("an <Error> inside HTTP 200 on a listing is retried by its class", "[s
   FakeHttpServer server({error_in_200, page});
   ClientUnderTest t(server, fast_retries(3));
   Result<ListPage> result = run_sync<ListPage>(t.engine, [&](auto done) {
-    t.client.list_page(ListRequest{"bucket", "", "", "", 0}, done);
+    t.client.list_page(ListRequest{"bucket", "", "", "", 0, ""}, done);
   });
   REQUIRE(result.ok());
   REQUIRE(result->objects.size() == 1);

@@ -26,7 +26,7 @@ TEST_CASE("listing pages through more keys than one page, in key order", "[rgw][
     keys.insert(key);
   }
   int pages = 0;
-  ListRequest request{bucket, "", "", "", 5};
+  ListRequest request{bucket, "", "", "", 5, ""};
   auto listed = t.list(request, &pages);
   REQUIRE(listed.ok());
   CHECK(pages == 5);
@@ -41,13 +41,13 @@ TEST_CASE("listing pages through more keys than one page, in key order", "[rgw][
   }
 
   SECTION("a prefix lists only its keys") {
-    auto dir1 = t.list(ListRequest{bucket, "dir1/", "", "", 2});
+    auto dir1 = t.list(ListRequest{bucket, "dir1/", "", "", 2, ""});
     REQUIRE(dir1.ok());
     CHECK(dir1->size() == 8);
     for (const ObjectEntry& e : *dir1) CHECK(e.key.rfind("dir1/", 0) == 0);
   }
   SECTION("start-after skips keys up to and including the given one") {
-    auto after = t.list(ListRequest{bucket, "", "", "dir2/obj-011", 0});
+    auto after = t.list(ListRequest{bucket, "", "", "dir2/obj-011", 0, ""});
     REQUIRE(after.ok());
     REQUIRE_FALSE(after->empty());
     CHECK(after->front().key == "dir2/obj-014");
@@ -62,7 +62,7 @@ TEST_CASE("keys with space, +, %, ~, =, unicode and // round-trip through list a
                                          "한글/x.txt", "emoji 😊+%/f", "a//b",           "run books/x+y%25z",
                                          "q?&#.bin",  "semi;colon,comma'quote\"", "dollar$at@"};
   for (std::size_t i = 0; i < keys.size(); ++i) REQUIRE(t.put(bucket, keys[i], "content of " + keys[i]).ok());
-  auto listed = t.list(ListRequest{bucket, "", "", "", 4});
+  auto listed = t.list(ListRequest{bucket, "", "", "", 4, ""});
   REQUIRE(listed.ok());
   std::set<std::string> got;
   for (const ObjectEntry& e : *listed) got.insert(e.key);
@@ -72,7 +72,7 @@ TEST_CASE("keys with space, +, %, ~, =, unicode and // round-trip through list a
     REQUIRE(bytes.ok());
     CHECK(*bytes == "content of " + key);
   }
-  auto prefixed = t.list(ListRequest{bucket, "run books/", "", "", 0});
+  auto prefixed = t.list(ListRequest{bucket, "run books/", "", "", 0, ""});
   REQUIRE(prefixed.ok());
   REQUIRE(prefixed->size() == 1);
   CHECK(prefixed->front().key == "run books/x+y%25z");
@@ -135,7 +135,7 @@ TEST_CASE("multipart uploads get a -N ETag, and If-Match detects a changed objec
   });
   REQUIRE(etag.ok());
   CHECK(etag->find("-3") != std::string::npos);
-  auto listed = t.list(ListRequest{bucket, "", "", "", 0});
+  auto listed = t.list(ListRequest{bucket, "", "", "", 0, ""});
   REQUIRE(listed.ok());
   REQUIRE(listed->size() == 1);
   const std::string listed_etag = listed->front().etag;
@@ -160,7 +160,7 @@ TEST_CASE("virtual-hosted and path-style addressing reach the same objects", "[r
   REQUIRE(virtual_client.put(bucket, "via virtual/a b", "hello").ok());
   REQUIRE(path_client.put(bucket, "via path/c+d", "world").ok());
   for (RgwClient* t : {&path_client, &virtual_client}) {
-    auto listed = t->list(ListRequest{bucket, "", "", "", 1});
+    auto listed = t->list(ListRequest{bucket, "", "", "", 1, ""});
     REQUIRE(listed.ok());
     REQUIRE(listed->size() == 2);
     CHECK((*listed)[0].key == "via path/c+d");
@@ -173,7 +173,7 @@ TEST_CASE("a wrong secret is a clear signature error and is not retried", "[rgw]
   Credentials wrong = RgwServer::get().credentials();
   wrong.secret_access_key = "definitely-not-the-secret";
   RgwClient t(Addressing::path, wrong, 5);
-  auto listed = t.list(ListRequest{"any-bucket", "", "", "", 0});
+  auto listed = t.list(ListRequest{"any-bucket", "", "", "", 0, ""});
   REQUIRE_FALSE(listed.ok());
   CHECK(listed.error().kind == ErrorKind::auth);
   CHECK(listed.error().s3_code == "SignatureDoesNotMatch");
@@ -184,7 +184,7 @@ TEST_CASE("a wrong secret is a clear signature error and is not retried", "[rgw]
 
 TEST_CASE("a missing bucket is NoSuchBucket, not retried", "[rgw][errors]") {
   RgwClient t(Addressing::path, RgwServer::get().credentials(), 5);
-  auto listed = t.list(ListRequest{"no-such-bucket-here", "", "", "", 0});
+  auto listed = t.list(ListRequest{"no-such-bucket-here", "", "", "", 0, ""});
   REQUIRE_FALSE(listed.ok());
   CHECK(listed.error().kind == ErrorKind::not_found);
   CHECK(listed.error().s3_code == "NoSuchBucket");
@@ -201,7 +201,7 @@ TEST_CASE("a stopped server gives a connection error after bounded retries", "[r
   S3Client client(engine, parse_endpoint("http://127.0.0.1:9", Addressing::path, "").value(),
                   RgwServer::get().credentials(), [] { return std::chrono::system_clock::now(); },
                   RgwClient::retry_policy(2), 1);
-  auto result = run_sync<ListPage>(engine, [&](auto done) { client.list_page(ListRequest{"b", "", "", "", 0}, done); });
+  auto result = run_sync<ListPage>(engine, [&](auto done) { client.list_page(ListRequest{"b", "", "", "", 0, ""}, done); });
   REQUIRE_FALSE(result.ok());
   CHECK(result.error().kind == ErrorKind::network);
   CHECK(client.stats().retries == 2);
@@ -254,7 +254,7 @@ TEST_CASE("HTTPS with the test CA lists and fetches objects", "[rgw][tls]") {
   REQUIRE(t.put(bucket, "big.bin", object).ok());
   REQUIRE(t.put(bucket, "dir/small one", "over TLS").ok());
 
-  auto listed = t.list(ListRequest{bucket, "", "", "", 1});
+  auto listed = t.list(ListRequest{bucket, "", "", "", 1, ""});
   REQUIRE(listed.ok());
   REQUIRE(listed->size() == 2);
   CHECK((*listed)[0].key == "big.bin");
@@ -278,7 +278,7 @@ TEST_CASE("HTTPS without the right CA fails certificate verification and is not 
   const RgwServer& s = RgwServer::get();
   // Empty CA bundle: the system store, which has never heard of the test CA.
   RgwClient t(s.s3_https_endpoint(), "", s.credentials(), 5);
-  auto listed = t.list(ListRequest{"any-bucket", "", "", "", 0});
+  auto listed = t.list(ListRequest{"any-bucket", "", "", "", 0, ""});
   REQUIRE_FALSE(listed.ok());
   const std::string message = listed.error().to_string();
   INFO(message);
@@ -303,7 +303,7 @@ TEST_CASE("virtual-hosted HTTPS works for a bucket named in the certificate", "[
   }
   const std::string prefix = RgwServer::unique_bucket("run") + "/";
   REQUIRE(t.put(bucket, prefix + "a b", "virtual over TLS").ok());
-  auto listed = t.list(ListRequest{bucket, prefix, "", "", 0});
+  auto listed = t.list(ListRequest{bucket, prefix, "", "", 0, ""});
   REQUIRE(listed.ok());
   REQUIRE(listed->size() == 1);
   CHECK(listed->front().key == prefix + "a b");
@@ -315,7 +315,7 @@ TEST_CASE("virtual-hosted HTTPS works for a bucket named in the certificate", "[
 
   SECTION("any other bucket fails hostname verification: *.localhost does not cover it") {
     RgwClient other(s.s3_https_endpoint(Addressing::virtual_hosted), s.ca_bundle, s.credentials(), 5);
-    auto failed = other.list(ListRequest{"not-in-the-certificate", "", "", "", 0});
+    auto failed = other.list(ListRequest{"not-in-the-certificate", "", "", "", 0, ""});
     REQUIRE_FALSE(failed.ok());
     INFO(failed.error().to_string());
     CHECK(failed.error().kind == ErrorKind::network);

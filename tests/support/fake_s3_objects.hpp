@@ -112,33 +112,50 @@ class FakeS3Objects {
     return response;
   }
 
+  // ListObjectsV2 as S3 answers it: prefix, delimiter (common prefixes),
+  // start-after, max-keys (at most the page size) and a continuation token,
+  // here "K<key>" or "P<common prefix>" for the last entry of the page.
   ScriptedResponse list(const std::string& query) const {
     const std::string prefix = query_value(query, "prefix");
+    const std::string delimiter = query_value(query, "delimiter");
     const std::string token = query_value(query, "continuation-token");
     const std::string max_keys_text = query_value(query, "max-keys");
-    const std::size_t max_keys = max_keys_text.empty() ? page_size_ : std::stoul(max_keys_text);
-    std::string contents;
+    const std::size_t max_keys = std::min(max_keys_text.empty() ? page_size_ : std::stoul(max_keys_text), page_size_);
+    const std::string after = token.empty() ? query_value(query, "start-after") : token.substr(1);
+    const bool after_prefix = !token.empty() && token[0] == 'P';
+    std::string contents, prefixes, last_entry;
     std::size_t count = 0;
-    std::string last_key;
     bool truncated = false;
-    for (auto it = objects_.upper_bound(token); it != objects_.end(); ++it) {
-      if (it->first.rfind(prefix, 0) != 0) continue;
-      if (count == std::min(max_keys, page_size_)) {
+    for (auto it = objects_.upper_bound(after); it != objects_.end(); ++it) {
+      if (it->first.rfind(prefix, 0) != 0 || (after_prefix && it->first.rfind(after, 0) == 0)) continue;
+      std::string common;
+      if (const std::size_t cut = delimiter.empty() ? std::string::npos : it->first.find(delimiter, prefix.size());
+          cut != std::string::npos) {
+        common = it->first.substr(0, cut + delimiter.size());
+        if (last_entry == "P" + common) continue;  // rolled up into the prefix just named
+      }
+      if (count == max_keys) {
         truncated = true;
         break;
+      }
+      ++count;
+      if (!common.empty()) {
+        prefixes += fmt::format("<CommonPrefixes><Prefix>{}</Prefix></CommonPrefixes>", common);
+        last_entry = "P" + common;
+        continue;
       }
       contents += fmt::format("<Contents><Key>{}</Key><LastModified>{}</LastModified><ETag>{}</ETag>"
                               "<Size>{}</Size></Contents>",
                               it->first, it->second.iso_modified, it->second.etag, it->second.data.size());
-      last_key = it->first;
-      ++count;
+      last_entry = "K" + it->first;
     }
     ScriptedResponse response;
     response.body = fmt::format(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?><ListBucketResult><Name>{}</Name><Prefix>{}</Prefix>"
-        "<KeyCount>{}</KeyCount><IsTruncated>{}</IsTruncated>{}{}</ListBucketResult>",
+        "<KeyCount>{}</KeyCount><IsTruncated>{}</IsTruncated>{}{}{}</ListBucketResult>",
         bucket_, prefix, count, truncated ? "true" : "false",
-        truncated ? fmt::format("<NextContinuationToken>{}</NextContinuationToken>", last_key) : "", contents);
+        truncated ? fmt::format("<NextContinuationToken>{}</NextContinuationToken>", last_entry) : "", contents,
+        prefixes);
     return response;
   }
 

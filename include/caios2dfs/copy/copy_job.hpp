@@ -44,6 +44,7 @@ struct CopyJob {
   int retries = 10;    ///< --retries: per request, and bounds refetches after a mismatch
 
   int transfers = 16;                                ///< requests in flight per rank
+  int checkers = 16;                                 ///< listing pages in flight over the job (rank 0)
   int file_threads = -1;                             ///< most file-call threads per rank (-1: default)
   std::uint64_t multi_thread_cutoff = 64ull << 20;  ///< objects of this size or more are chunked
   std::uint64_t chunk_size = 64ull << 20;

@@ -1,7 +1,8 @@
-// Rank 0's supply of objects to copy: ListObjectsV2 page by page, or the
-// keys of a --files-from list looked up with HEAD, for one or more passes
-// (--iterations). It only finds objects; planning and dealing them out is
-// the coordinator's job (coordinator.hpp).
+// Rank 0's supply of objects to copy: ListObjectsV2 pages, up to
+// `max_pages_in_flight` at once over ranges of the key space that
+// list_frontier.hpp cuts, or the keys of a --files-from list looked up with
+// HEAD, for one or more passes (--iterations). It only finds objects;
+// planning and dealing them out is the coordinator's job (coordinator.hpp).
 //
 // Thread contract: the owner thread of the S3Client; callbacks run inside
 // HttpEngine::poll() (or inside start()).
@@ -18,6 +19,7 @@
 
 #include "caios2dfs/base/error.hpp"
 #include "caios2dfs/copy/files_from.hpp"
+#include "caios2dfs/copy/list_frontier.hpp"
 #include "caios2dfs/s3/s3_client.hpp"
 
 namespace caios {
@@ -35,21 +37,22 @@ class ObjectSource {
   /// `prefix` is the normalised key prefix ("dir/" or ""); `files_from` is a
   /// path, "-" for standard input (one pass only), or nullopt to list.
   ObjectSource(S3Client& client, std::string bucket, std::string prefix, std::optional<std::string> files_from,
-               int passes, int max_heads_in_flight, Callbacks callbacks);
+               int passes, int max_heads_in_flight, int max_pages_in_flight, Callbacks callbacks);
 
   /// Synchronously reads the first page (or proves the bucket is reachable
   /// for --files-from). Returns an error text when the source is unusable.
   std::string start();
-  /// Ask for more (non-blocking): the next page, or more HEADs.
+  /// Ask for more (non-blocking): more pages, or more HEADs.
   void drive();
   /// Every pass is over and nothing is in flight.
-  bool done() const { return done_ && !page_in_flight_ && heads_in_flight_ == 0; }
+  bool done() const { return done_ && pages_in_flight_ == 0 && heads_in_flight_ == 0; }
   /// False when the listing broke off; error() says why.
   bool complete() const { return error_.empty(); }
   const std::string& error() const { return error_; }
 
  private:
-  void take_page(ListPage&& page);
+  void take_page(std::uint64_t cursor, ListPage&& page);
+  void request_page(const ListCursor& cursor);
   void drive_files_from();
   void stop_with_error(std::string error);
 
@@ -61,8 +64,9 @@ class ObjectSource {
   int max_heads_;
   Callbacks callbacks_;
 
-  ListRequest list_request_;
-  bool page_in_flight_ = false;
+  int max_pages_;
+  std::optional<ListFrontier> frontier_;  ///< this pass's
+  int pages_in_flight_ = 0;
   int passes_done_ = 0;
   bool done_ = false;
   std::string error_;

@@ -34,6 +34,7 @@ struct ListRequest {
   std::string continuation_token;  ///< opaque, from the previous page
   std::string start_after;         ///< list keys strictly after this one
   int max_keys = 0;                ///< 0: the server's default (1000)
+  std::string delimiter;           ///< "/": keys below the next "/" come back as common prefixes
 };
 
 /// Receives the body of a GET as it arrives. `object_offset` is the position
