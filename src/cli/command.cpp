@@ -89,7 +89,9 @@ void raise_open_file_limit() {
 
 CopyJob make_copy_job(const CopyOptions& options, S3Location source, PathFilter filter) {
   CopyJob job;
-  job.mode = options.bench == BenchMode::read ? CopyMode::read_bench : CopyMode::copy;
+  job.mode = options.bench == BenchMode::read   ? CopyMode::read_bench
+             : options.bench == BenchMode::list ? CopyMode::list_bench
+                                                : CopyMode::copy;
   job.source = std::move(source);
   job.dest = options.dest;
   job.filter = std::move(filter);

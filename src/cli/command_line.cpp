@@ -58,17 +58,19 @@ void check_bench_flags(const FlagState& state) {
   const CopyOptions& o = state.options;
   if (o.bench == BenchMode::none) {
     for (std::string_view flag : {"--iterations", "--bench-files", "--bench-size", "--keep"}) {
-      if (given(state, flag)) fail(fmt::format("{} only applies with --bench read|write", flag));
+      if (given(state, flag)) fail(fmt::format("{} only applies with --bench read|write|list", flag));
     }
     return;
   }
-  const std::string_view mode = o.bench == BenchMode::read ? "read" : "write";
+  const std::string_view mode = o.bench == BenchMode::read  ? "read"
+                                : o.bench == BenchMode::list ? "list"
+                                                             : "write";
   if (o.dry_run) fail(fmt::format("--dry-run cannot be used with --bench {}: a benchmark moves data", mode));
   if (o.ignore_existing) fail(fmt::format("--ignore-existing does not apply to --bench {}", mode));
   if (o.checksum) fail(fmt::format("--checksum does not apply to --bench {}", mode));
-  if (o.bench == BenchMode::read) {
+  if (o.bench == BenchMode::read || o.bench == BenchMode::list) {
     for (std::string_view flag : {"--bench-files", "--bench-size", "--keep"}) {
-      if (given(state, flag)) fail(fmt::format("{} only applies to --bench write (--bench read reads SOURCE)", flag));
+      if (given(state, flag)) fail(fmt::format("{} only applies to --bench write (--bench {} reads SOURCE)", flag, mode));
     }
   } else {
     if (o.files_from) fail("--files-from cannot be used with --bench write: it writes generated files, not objects");
@@ -122,14 +124,17 @@ void take_positionals(const std::vector<std::string>& positionals, CopyOptions& 
       o.dest = positionals[1];
       break;
     case BenchMode::read:
-      if (count == 0) fail("missing SOURCE: usage caios2dfs-mpi --bench read [OPTIONS] SOURCE");
+    case BenchMode::list: {
+      const char* mode = o.bench == BenchMode::read ? "read" : "list";
+      if (count == 0) fail(fmt::format("missing SOURCE: usage caios2dfs-mpi --bench {} [OPTIONS] SOURCE", mode));
       if (count > 1) {
-        fail(fmt::format("unexpected argument '{}': --bench read takes only SOURCE (it writes nothing)",
-                         positionals[1]));
+        fail(fmt::format("unexpected argument '{}': --bench {} takes only SOURCE (it writes nothing)",
+                         positionals[1], mode));
       }
       check_source(positionals[0], "");
       o.source = positionals[0];
       break;
+    }
     case BenchMode::write:
       if (count == 0) fail("missing DEST: usage caios2dfs-mpi --bench write [OPTIONS] DEST");
       if (count > 1) {

@@ -89,8 +89,7 @@ constexpr std::array kOptions{
                  s.options.transfers = value_or_fail(parse_whole_int(use.name, text(use), 1, 1024));
                }},
     OptionSpec{.name = "--checkers", .metavar = "N", .section = performance,
-               .help = "listing pages in flight over the job, 1 to 1024 (default 16; 1: one\n"
-                       "page after another)",
+               .help = "listing pages in flight over the job, 1 to 1024 (default 16)",
                .set = [](FlagState& s, const FlagUse& use) {
                  s.options.checkers = value_or_fail(parse_whole_int(use.name, text(use), 1, 1024));
                }},
@@ -188,12 +187,12 @@ constexpr std::array kOptions{
                }},
 
     // Benchmark.
-    OptionSpec{.name = "--bench", .metavar = "read|write", .section = benchmark,
+    OptionSpec{.name = "--bench", .metavar = "read|write|list", .section = benchmark,
                .help = "read: S3 read bandwidth, data discarded; write: file system write\n"
-                       "bandwidth with generated files",
+                       "bandwidth with generated files; list: listing rate, keys counted",
                .set = [](FlagState& s, const FlagUse& use) {
                  s.options.bench = value_or_fail(parse_choice<BenchMode>(
-                     use.name, text(use), {{"read", BenchMode::read}, {"write", BenchMode::write}}));
+                     use.name, text(use), {{"read", BenchMode::read}, {"write", BenchMode::write}, {"list", BenchMode::list}}));
                }},
     OptionSpec{.name = "--iterations", .metavar = "N", .section = benchmark,
                .help = "repeat the measurement N times (default 1)",

@@ -20,6 +20,7 @@ Usage:
   caios2dfs-mpi [OPTIONS] SOURCE DEST          copy the objects under SOURCE into DEST
   caios2dfs-mpi --bench read [OPTIONS] SOURCE  read the objects under SOURCE, write nothing
   caios2dfs-mpi --bench write [OPTIONS] DEST   write test files into DEST, no S3 at all
+  caios2dfs-mpi --bench list [OPTIONS] SOURCE  list the keys under SOURCE and count them
 
   SOURCE  s3://BUCKET[/PREFIX] or REMOTE:BUCKET[/PREFIX] (an rclone remote)
   DEST    a directory: object PREFIX/a/b.bin becomes DEST/a/b.bin, as with rclone copy

@@ -34,7 +34,9 @@ RunSummary initial_summary(const CopyJob& job) {
   summary.source = to_string(job.source);
   summary.dest = job.dest;
   summary.dry_run = job.dry_run;
-  summary.mode = job.mode == CopyMode::read_bench ? "read" : "copy";
+  summary.mode = job.mode == CopyMode::read_bench   ? "read"
+                 : job.mode == CopyMode::list_bench ? "list"
+                                                    : "copy";
   if (job.mode == CopyMode::copy) summary.io = job.io_description;
   return summary;
 }
@@ -69,6 +71,8 @@ std::string Coordinator::start() {
   if (!error.empty() || job_.verbosity < 0) return error;
   const std::string target = job_.mode == CopyMode::read_bench
                                  ? fmt::format("read benchmark, {} iteration(s)", job_.iterations)
+                             : job_.mode == CopyMode::list_bench
+                                 ? fmt::format("listing benchmark, {} iteration(s)", job_.iterations)
                                  : fmt::format("-> {}, io {}", job_.dest, job_.io_description);
   fmt::print("caios2dfs-mpi: {} {} on {} ranks, {} transfers each\n", summary_.source, target, comm_.size(),
              job_.transfers);
@@ -96,6 +100,7 @@ void Coordinator::take_object(ObjectEntry&& entry) {
   }
   ++summary_.objects_listed;
   summary_.bytes_listed += entry.size;
+  if (job_.mode == CopyMode::list_bench) return;  // counted: that is all it measures
   if (!mapped.ok()) return record_failure(entry.key, mapped.error());
   if (mapped->kind == KeyKind::directory_marker) {
     ++summary_.directory_markers;

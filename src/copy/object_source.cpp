@@ -81,7 +81,7 @@ void ObjectSource::take_page(std::uint64_t cursor, ListPage&& page) {
   }
   if (!frontier_->done()) return;
   if (++passes_done_ < passes_) {
-    // --bench read --iterations N: list (and fetch) everything again.
+    // --bench read|list --iterations N: list (and fetch) everything again.
     frontier_.emplace(prefix_, static_cast<std::size_t>(max_pages_));
   } else {
     done_ = true;

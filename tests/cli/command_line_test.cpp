@@ -104,6 +104,13 @@ TEST_CASE("bench modes: positionals", "[copy_options]") {
 
   CHECK(contains(usage_error({"--bench", "read"}), "missing SOURCE"));
   CHECK(contains(usage_error({"--bench", "read", "s3://bucket", "/dest"}), "--bench read takes only SOURCE"));
+  const CopyOptions list = parsed({"--bench", "list", "--checkers", "64", "s3://bucket/train/"});
+  CHECK(list.bench == BenchMode::list);
+  CHECK(list.source == "s3://bucket/train/");
+  CHECK(list.checkers == 64);
+  CHECK(contains(usage_error({"--bench", "list", "s3://bucket", "/dest"}), "--bench list takes only SOURCE"));
+  CHECK(contains(usage_error({"--bench", "list", "--dry-run", "s3://bucket"}),
+                 "--dry-run cannot be used with --bench list"));
   CHECK(contains(usage_error({"--bench", "write"}), "missing DEST"));
   CHECK(contains(usage_error({"--bench", "write", "s3://bucket", "/dest"}), "--bench write takes only DEST"));
   CHECK(contains(usage_error({"--bench", "write", "s3://bucket"}), "DEST"));

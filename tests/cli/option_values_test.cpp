@@ -155,7 +155,7 @@ TEST_CASE("usage errors: bad values, one line that names the flag", "[copy_optio
       {{"--contimeout", "0", "s3://bucket", "d"}, "--contimeout needs a duration above 0"},
       {{"--addressing", "auto", "s3://bucket", "d"}, "--addressing needs path or virtual, got 'auto'"},
       {{"--io", "dfs", "s3://bucket", "d"}, "--io needs posix or mpiio, got 'dfs'"},
-      {{"--bench", "copy", "s3://bucket"}, "--bench needs read or write, got 'copy'"},
+      {{"--bench", "copy", "s3://bucket"}, "--bench needs read, write or list, got 'copy'"},
       {{"--direct-io=sometimes", "s3://bucket", "d"}, "--direct-io takes auto, always or never, got 'sometimes'"},
       {{"--dry-run=maybe", "s3://bucket", "d"}, "--dry-run takes true or false, got 'maybe'"},
       {{"--ignore-existing=2", "s3://bucket", "d"}, "--ignore-existing takes true or false"},

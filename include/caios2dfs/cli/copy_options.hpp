@@ -19,7 +19,7 @@
 namespace caios {
 
 enum class IoBackend { posix, mpiio };
-enum class BenchMode { none, read, write };
+enum class BenchMode { none, read, write, list };
 /// --direct-io: when the POSIX backend writes past the page cache (O_DIRECT).
 enum class DirectIo {
   automatic,  ///< default: objects of --multi-thread-cutoff or more (the ones split into chunks)

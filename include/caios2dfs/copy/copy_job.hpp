@@ -29,6 +29,7 @@ namespace caios {
 enum class CopyMode {
   copy,        ///< objects become files under `dest`
   read_bench,  ///< --bench read: fetch and discard, `iterations` passes
+  list_bench,  ///< --bench list: list and count, fetch nothing, `iterations` passes
 };
 
 struct CopyJob {
