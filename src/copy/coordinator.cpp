@@ -67,6 +67,12 @@ Coordinator::Coordinator(Comm& comm, S3Client& client, Destination* destination,
                 ProgressPrinter::Clock::now()) {}
 
 std::string Coordinator::start() {
+  // As rclone prunes its walk: what no include rule can match is not listed.
+  std::vector<std::string> roots = job_.filter.listing_roots();
+  if (roots != std::vector<std::string>{""}) {
+    for (std::string& root : roots) root.insert(0, prefix_);
+    source_.prune_to(std::move(roots));
+  }
   std::string error = source_.start();
   if (!error.empty() || job_.verbosity < 0) return error;
   const std::string target = job_.mode == CopyMode::read_bench

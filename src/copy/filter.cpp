@@ -312,4 +312,23 @@ bool PathFilter::included(std::string_view relative_path) const {
   return !has_include_rule_;
 }
 
+std::vector<std::string> PathFilter::listing_roots() const {
+  std::vector<std::string> roots;
+  for (const CompiledRule& rule : rules_) {
+    if (!rule.include) continue;  // an exclude only removes
+    const std::string& pattern = rule.glob.pattern();
+    if (pattern.empty() || pattern.front() != '/') return {""};  // matches at any depth
+    const std::size_t glob = pattern.find_first_of("*?[{\\", 1);
+    roots.push_back(pattern.substr(1, glob == std::string::npos ? std::string::npos : glob - 1));
+  }
+  if (roots.empty()) return {""};
+  std::sort(roots.begin(), roots.end());
+  std::vector<std::string> outermost;
+  for (std::string& root : roots) {
+    if (root.empty()) return {""};
+    if (outermost.empty() || root.rfind(outermost.back(), 0) != 0) outermost.push_back(std::move(root));
+  }
+  return outermost;
+}
+
 }  // namespace caios

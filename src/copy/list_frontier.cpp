@@ -35,10 +35,14 @@ std::vector<std::string> split_points(std::string_view prefix, const std::vector
   return {};
 }
 
-ListFrontier::ListFrontier(std::string prefix, std::size_t parallel) : parallel_(std::max<std::size_t>(parallel, 1)) {
+ListFrontier::ListFrontier(std::string prefix, std::size_t parallel)
+    : ListFrontier(std::vector<std::string>{std::move(prefix)}, parallel) {}
+
+ListFrontier::ListFrontier(const std::vector<std::string>& prefixes, std::size_t parallel)
+    : parallel_(std::max<std::size_t>(parallel, 1)) {
   // One at a time, a flat listing takes the fewest pages; with more, the
   // first level fans out on "/".
-  add(std::move(prefix), parallel_ > 1, "", std::nullopt);
+  for (const std::string& prefix : prefixes) add(prefix, parallel_ > 1, "", std::nullopt);
 }
 
 void ListFrontier::add(std::string prefix, bool delimited, std::string start_after, std::optional<std::string> last) {

@@ -47,7 +47,8 @@ std::string ObjectSource::start() {
   }
   // The first page synchronously: a bucket that cannot be listed stops the
   // job before anything is dealt.
-  frontier_.emplace(prefix_, static_cast<std::size_t>(max_pages_));
+  frontier_.emplace(list_prefixes_.empty() ? std::vector<std::string>{prefix_} : list_prefixes_,
+                      static_cast<std::size_t>(max_pages_));
   const std::optional<ListCursor> first = frontier_->take();
   Result<ListPage> page =
       run_sync<ListPage>(client_.engine(), [&](auto done) { client_.list_page(request_of(bucket_, *first), done); });
@@ -82,7 +83,8 @@ void ObjectSource::take_page(std::uint64_t cursor, ListPage&& page) {
   if (!frontier_->done()) return;
   if (++passes_done_ < passes_) {
     // --bench read|list --iterations N: list (and fetch) everything again.
-    frontier_.emplace(prefix_, static_cast<std::size_t>(max_pages_));
+    frontier_.emplace(list_prefixes_.empty() ? std::vector<std::string>{prefix_} : list_prefixes_,
+                      static_cast<std::size_t>(max_pages_));
   } else {
     done_ = true;
   }

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include <random>
 #include <regex>
 #include <string>
@@ -310,4 +312,27 @@ TEST_CASE("matching agrees with rclone's regexp translation (random globs)", "[f
   }
   CHECK(compared > 5000);
   CHECK(matched > 300);
+}
+
+TEST_CASE("a listing looks only where an anchored include rule can match", "[filter]") {
+  using Roots = std::vector<std::string>;
+  auto roots = [](std::vector<FilterRule> rules) { return PathFilter::compile(std::move(rules)).value().listing_roots(); };
+  CHECK(roots({}) == Roots{""});
+  CHECK(roots({{false, "*.tmp"}}) == Roots{""});  // excludes alone: everything is listed
+  CHECK(roots({{true, "/train/**"}}) == Roots{"train/"});
+  CHECK(roots({{true, "/train/**"}, {false, "*.tmp"}, {true, "/val/*.jpg"}}) == Roots{"train/", "val/"});
+  CHECK(roots({{true, "/2024-*"}}) == Roots{"2024-"});  // a key prefix, not only a directory
+  CHECK(roots({{true, "/a/**"}, {true, "/a/b/**"}, {true, "/ab/**"}}) == Roots{"a/", "ab/"});  // none inside another
+  CHECK(roots({{true, "/train/**"}, {true, "*.json"}}) == Roots{""});  // "*.json" matches at any depth
+  CHECK(roots({{true, "/{train,val}/**"}}) == Roots{""});  // the glob starts at once
+  CHECK(roots({{true, "/data/[ab]/**"}}) == Roots{"data/"});
+  // Every path a rule includes lies under a root.
+  const PathFilter filter = PathFilter::compile({{true, "/train/**"}, {true, "/val/x?.bin"}}).value();
+  for (const std::string path : {"train/a", "train/b/c", "val/x1.bin", "val/y1.bin", "other/train/a", "trainer"}) {
+    const Roots where = filter.listing_roots();
+    const bool under_root = std::any_of(where.begin(), where.end(), [&](const std::string& root) {
+      return std::string_view(path).substr(0, root.size()) == root;
+    });
+    if (filter.included(path)) CHECK(under_root);
+  }
 }

@@ -188,3 +188,32 @@ TEST_CASE("a tree fans out on its directories, each named once", "[list_frontier
   CHECK(wide.listed.size() == bucket.size());
   CHECK(wide.most_in_flight > 10);  // the directories at once
 }
+
+TEST_CASE("several roots (a filter's) are listed each once, and nothing outside them", "[list_frontier]") {
+  const std::vector<std::string> bucket = shapes()["tree"];
+  for (const std::size_t parallel : {1u, 8u}) {
+    ListFrontier frontier(std::vector<std::string>{"p12/", "p17/", "top-"}, parallel);
+    std::vector<std::string> listed;
+    std::vector<ListCursor> flying;
+    while (!frontier.done()) {
+      while (std::optional<ListCursor> cursor = frontier.take()) flying.push_back(std::move(*cursor));
+      const ListCursor cursor = flying.back();
+      flying.pop_back();
+      const Page page = list(bucket, cursor, 7);
+      ListedPage view;
+      view.keys.assign(page.keys.begin(), page.keys.end());
+      view.prefixes.assign(page.prefixes.begin(), page.prefixes.end());
+      view.truncated = page.truncated;
+      view.next_token = page.next_token;
+      const PageVerdict verdict = frontier.page_done(cursor.id, view);
+      listed.insert(listed.end(), page.keys.begin(), page.keys.begin() + static_cast<std::ptrdiff_t>(verdict.keys));
+    }
+    std::vector<std::string> expected;
+    for (const std::string& key : bucket) {
+      if (key.rfind("p12/", 0) == 0 || key.rfind("p17/", 0) == 0 || key.rfind("top-", 0) == 0) expected.push_back(key);
+    }
+    std::sort(listed.begin(), listed.end());
+    CHECK(listed == expected);
+    CHECK(listed.size() == 102);
+  }
+}

@@ -6,7 +6,8 @@
 # listing one page at a time (--checkers 1) and 32 at a time. Both trees
 # hold exactly the expected number of files, the same names, and the report
 # counts every object listed and copied once: a key listed twice or missed
-# would show.
+# would show. Then an anchored --include prunes the listing: only its
+# prefix is asked for, as rclone prunes its walk.
 #   tests/copy/listing_synthetic_test.sh BUILD_DIR
 set -uo pipefail
 PROG=listing_synthetic_test
@@ -41,7 +42,8 @@ check_shape() {  # SHAPE SOURCE EXPECTED_COUNT
   run=$shape-${source//\//_}
   stop_server
   rm -f "$WORK/port"
-  python3 "$REPO/scripts/fake-s3" --synthetic "$shape" --object-size 1 --page-delay-ms 20 --port-file "$WORK/port" &
+  python3 "$REPO/scripts/fake-s3" --synthetic "$shape" --object-size 1 --page-delay-ms 20 --port-file "$WORK/port" \
+    --log "$WORK/server.log" &
   server_pid=$!
   for _ in $(seq 300); do [[ -s $WORK/port ]] && break; sleep 0.1; done
   [[ -s $WORK/port ]] || fail "fake-s3 --synthetic $shape did not start"
@@ -66,3 +68,14 @@ check_shape tree:12000:7 s3://synthetic 12000
 check_shape flat:9001 s3://synthetic 9001
 check_shape skew:8001:5 s3://synthetic 8001
 check_shape tree:12000:7 s3://synthetic/p00003/ 1714  # 12000 / 7, p00003 gets no extra key
+
+# --include '/p00003/**' lists only p00003/ (the last server is tree:12000:7).
+: >"$WORK/server.log"
+AWS_ENDPOINT_URL=$ENDPOINT timeout 120 mpirun --oversubscribe -np 2 "$BIN" --bench list --stats 0 --checkers 8 \
+  --include '/p00003/**' --report "$WORK/pruned.json" s3://synthetic >"$WORK/pruned.log" 2>&1 \
+  || { tail -20 "$WORK/pruned.log"; fail "--bench list --include: failed"; }
+[[ $(field "$WORK/pruned.json" "d['objects_listed']") == 1714 ]] || fail "--include '/p00003/**': not 1714 keys listed"
+lists=$(grep -c 'list-type=2' "$WORK/server.log")
+outside=$(grep 'list-type=2' "$WORK/server.log" | grep -vc 'prefix=p00003' || true)
+(( lists > 0 && outside == 0 )) || fail "--include '/p00003/**': $outside of $lists listing requests outside p00003/"
+say "--include '/p00003/**': $lists listing requests, all under p00003/, 1714 keys"

@@ -99,6 +99,13 @@ class PathFilter {
 
   bool empty() const noexcept { return rules_.empty(); }
 
+  /// Where a listing must look (key prefixes relative to the source root,
+  /// as rclone prunes its walk): with include rules that are all anchored
+  /// ("/train/**", "/2024-*"), no path outside their literal beginnings
+  /// ("train/", "2024-") can be included, so only those are listed, none
+  /// inside another. {""} (everything) otherwise.
+  std::vector<std::string> listing_roots() const;
+
  private:
   struct CompiledRule {
     bool include;

@@ -67,6 +67,8 @@ class ListFrontier {
   /// with at most `parallel` pages in flight (--checkers, at least 1; 1
   /// lists one page after another, as a single lister does).
   ListFrontier(std::string prefix, std::size_t parallel);
+  /// The same over several disjoint prefixes (a filter's listing roots).
+  ListFrontier(const std::vector<std::string>& prefixes, std::size_t parallel);
 
   /// The next page to ask for (its cursor is then in flight), or nullopt
   /// when none may go now: all in flight, or `parallel` reached.

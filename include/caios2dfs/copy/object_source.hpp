@@ -39,6 +39,10 @@ class ObjectSource {
   ObjectSource(S3Client& client, std::string bucket, std::string prefix, std::optional<std::string> files_from,
                int passes, int max_heads_in_flight, int max_pages_in_flight, Callbacks callbacks);
 
+  /// List only under these key prefixes (each starting with `prefix`, none
+  /// inside another), as a filter allows; by default all of `prefix`.
+  void prune_to(std::vector<std::string> prefixes) { list_prefixes_ = std::move(prefixes); }
+
   /// Synchronously reads the first page (or proves the bucket is reachable
   /// for --files-from). Returns an error text when the source is unusable.
   std::string start();
@@ -65,6 +69,7 @@ class ObjectSource {
   Callbacks callbacks_;
 
   int max_pages_;
+  std::vector<std::string> list_prefixes_;  ///< empty: {prefix_}
   std::optional<ListFrontier> frontier_;  ///< this pass's
   int pages_in_flight_ = 0;
   int passes_done_ = 0;
