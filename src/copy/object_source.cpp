@@ -47,14 +47,18 @@ std::string ObjectSource::start() {
   }
   // The first page synchronously: a bucket that cannot be listed stops the
   // job before anything is dealt.
-  frontier_.emplace(list_prefixes_.empty() ? std::vector<std::string>{prefix_} : list_prefixes_,
-                      static_cast<std::size_t>(max_pages_));
+  start_pass();
   const std::optional<ListCursor> first = frontier_->take();
   Result<ListPage> page =
       run_sync<ListPage>(client_.engine(), [&](auto done) { client_.list_page(request_of(bucket_, *first), done); });
   if (!page.ok()) return page.error().to_string();
   take_page(first->id, std::move(page).value());
   return {};
+}
+
+void ObjectSource::start_pass() {
+  frontier_.emplace(list_prefixes_.empty() ? std::vector<std::string>{prefix_} : list_prefixes_,
+                    static_cast<std::size_t>(max_pages_));
 }
 
 void ObjectSource::stop_with_error(std::string error) {
@@ -83,8 +87,7 @@ void ObjectSource::take_page(std::uint64_t cursor, ListPage&& page) {
   if (!frontier_->done()) return;
   if (++passes_done_ < passes_) {
     // --bench read|list --iterations N: list (and fetch) everything again.
-    frontier_.emplace(list_prefixes_.empty() ? std::vector<std::string>{prefix_} : list_prefixes_,
-                      static_cast<std::size_t>(max_pages_));
+    start_pass();
   } else {
     done_ = true;
   }

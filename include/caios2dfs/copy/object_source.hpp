@@ -57,6 +57,7 @@ class ObjectSource {
  private:
   void take_page(std::uint64_t cursor, ListPage&& page);
   void request_page(const ListCursor& cursor);
+  void start_pass();  ///< a new frontier over what is to be listed
   void drive_files_from();
   void stop_with_error(std::string error);
 
