@@ -49,6 +49,13 @@ Setup check_setup(const Comm& comm, const CopyOptions& options, const Environmen
   return setup;
 }
 
+/// The listing requests this rank runs at most at once.
+int listing_share(const Comm& comm, int checkers) {
+  if (comm.size() == 1) return checkers;
+  if (comm.rank() == 0) return 0;
+  return (checkers + comm.size() - 2) / (comm.size() - 1);
+}
+
 int copy_or_read(Comm& comm, const CopyOptions& options, const Setup& setup) {
   const Connection& connection = *setup.connection;
   if (comm.rank() == 0) {
@@ -58,8 +65,10 @@ int copy_or_read(Comm& comm, const CopyOptions& options, const Setup& setup) {
     if (options.verbosity > 0) fmt::print("caios2dfs-mpi: {}\n", describe(connection.remote));
   }
   HttpEngineOptions engine_options;
-  // Rank 0 lists too: its listing pages come on top of its transfers.
-  engine_options.max_in_flight = options.transfers + (comm.rank() == 0 ? options.checkers : 0);
+  // The listing's requests (--checkers over the job) come on top of the
+  // transfers: on rank 0 alone, or shared by the other ranks
+  // (copy/source_requests.hpp).
+  engine_options.max_in_flight = options.transfers + listing_share(comm, options.checkers);
   engine_options.ca_bundle = connection.remote.ca_bundle;
   engine_options.stall_timeout_s = options.stall_timeout.count();
   engine_options.connect_timeout_ms = options.connect_timeout.count();

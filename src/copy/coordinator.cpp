@@ -52,7 +52,10 @@ Coordinator::Coordinator(Comm& comm, S3Client& client, Destination* destination,
       prefix_(normalize_source_prefix(job.source.prefix)),
       stats_(stats),
       keep_local_(std::move(keep_local)),
-      source_(client, job.source.bucket, prefix_, job.files_from, job.iterations, std::max(4, job.transfers), job.checkers,
+      requests_(comm.size() > 1 ? std::unique_ptr<SourceRequests>(std::make_unique<SpreadRequests>(comm))
+                                : std::make_unique<LocalRequests>(client, stats)),
+      source_(client, *requests_,
+              ObjectSource::Spec{job.source.bucket, prefix_, job.files_from, job.iterations, job.checkers},
               ObjectSource::Callbacks{[this](ObjectEntry&& entry) { take_object(std::move(entry)); },
                                       [this](const std::string& key, const Error& error) {
                                         ++summary_.objects_listed;
@@ -228,6 +231,9 @@ bool Coordinator::handle(Message& message) {
     Result<ItemDone> done = decode_done(message.payload);
     if (!done.ok()) abort_on_broken_protocol(comm_, done.error());
     on_item_done(std::move(done).value());
+    return true;
+  }
+  if (auto* spread = dynamic_cast<SpreadRequests*>(requests_.get()); spread != nullptr && spread->handle(message)) {
     return true;
   }
   if (message.tag == kProgress) {

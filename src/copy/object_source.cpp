@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <iostream>
@@ -16,17 +17,18 @@ ListRequest request_of(const std::string& bucket, const ListCursor& cursor) {
 
 }  // namespace
 
-ObjectSource::ObjectSource(S3Client& client, std::string bucket, std::string prefix,
-                           std::optional<std::string> files_from, int passes, int max_heads_in_flight,
-                           int max_pages_in_flight, Callbacks callbacks)
+ObjectSource::ObjectSource(S3Client& client, SourceRequests& requests, Spec spec, Callbacks callbacks)
     : client_(client),
-      bucket_(std::move(bucket)),
-      prefix_(std::move(prefix)),
-      files_from_path_(std::move(files_from)),
-      passes_(std::max(1, passes)),
-      max_heads_(std::max(1, max_heads_in_flight)),
-      callbacks_(std::move(callbacks)),
-      max_pages_(std::max(1, max_pages_in_flight)) {}
+      requests_(requests),
+      bucket_(std::move(spec.bucket)),
+      prefix_(std::move(spec.prefix)),
+      files_from_path_(std::move(spec.files_from)),
+      passes_(std::max(1, spec.passes)),
+      checkers_(std::max(1, spec.checkers)),
+      // Each rank that runs them gets its share of the checkers at once,
+      // in few messages; a batch waits for its slowest HEAD, so not more.
+      head_batch_(static_cast<std::size_t>(std::clamp(checkers_ / std::max(1, requests.lanes()), 1, 64))),
+      callbacks_(std::move(callbacks)) {}
 
 std::string ObjectSource::start() {
   if (files_from_path_) {
@@ -58,7 +60,7 @@ std::string ObjectSource::start() {
 
 void ObjectSource::start_pass() {
   frontier_.emplace(list_prefixes_.empty() ? std::vector<std::string>{prefix_} : list_prefixes_,
-                    static_cast<std::size_t>(max_pages_));
+                    static_cast<std::size_t>(checkers_));
 }
 
 void ObjectSource::stop_with_error(std::string error) {
@@ -95,7 +97,7 @@ void ObjectSource::take_page(std::uint64_t cursor, ListPage&& page) {
 
 void ObjectSource::request_page(const ListCursor& cursor) {
   ++pages_in_flight_;
-  client_.list_page(request_of(bucket_, cursor), [this, id = cursor.id](Result<ListPage> page) {
+  requests_.list_page(request_of(bucket_, cursor), [this, id = cursor.id](Result<ListPage> page) {
     --pages_in_flight_;
     if (!page.ok()) {
       if (frontier_) frontier_->page_failed(id);
@@ -112,38 +114,36 @@ void ObjectSource::drive() {
 }
 
 void ObjectSource::drive_files_from() {
-  while (heads_in_flight_ < max_heads_) {
-    if (pending_paths_.empty()) {
-      if (files_from_eof_) break;
-      char chunk[64 * 1024];
-      files_from_->read(chunk, sizeof chunk);
-      const std::streamsize n = files_from_->gcount();
-      std::vector<std::string> lines;
-      if (n > 0) parser_.feed(std::string_view(chunk, static_cast<std::size_t>(n)), lines);
-      if (files_from_->bad()) {
-        // A read error must not pass for the end of the list.
-        stop_with_error(fmt::format("cannot read --files-from {}", *files_from_path_));
-        files_from_eof_ = true;
-      } else if (n <= 0 || files_from_->eof()) {
-        parser_.finish(lines);
-        files_from_eof_ = true;
-      }
-      for (std::string& line : lines) pending_paths_.push_back(std::move(line));
+  while (heads_in_flight_ < checkers_) {
+    if (pending_paths_.empty() && !files_from_eof_) {
+      read_files_from();
       continue;
     }
-    std::string key = prefix_ + pending_paths_.front();
-    pending_paths_.pop_front();
-    // A key listed twice (two failed lists joined) must become one copy:
-    // two copies would write the same temporary file at the same time.
-    if (!seen_keys_.insert(key).second) continue;
-    ++heads_in_flight_;
-    client_.head(bucket_, key, [this, key](Result<ObjectInfo> info) {
-      --heads_in_flight_;
-      if (!info.ok()) {
-        callbacks_.on_unusable_key(key, info.error());
-      } else {
-        callbacks_.on_object(ObjectEntry{key, info->size, info->etag, info->mtime_ns});
+    std::vector<std::string> keys;
+    while (!pending_paths_.empty() && keys.size() < head_batch_) {
+      std::string key = prefix_ + pending_paths_.front();
+      pending_paths_.pop_front();
+      // A key listed twice (two failed lists joined) must become one copy:
+      // two copies would write the same temporary file at the same time.
+      if (seen_keys_.insert(key).second) keys.push_back(std::move(key));
+    }
+    if (keys.empty()) {
+      if (pending_paths_.empty() && files_from_eof_) break;
+      continue;
+    }
+    heads_in_flight_ += static_cast<int>(keys.size());
+    requests_.head(bucket_, keys, [this, keys](std::vector<Result<ObjectEntry>> heads) {
+      heads_in_flight_ -= static_cast<int>(keys.size());
+      for (std::size_t i = 0; i < keys.size(); ++i) {
+        if (i >= heads.size()) {
+          callbacks_.on_unusable_key(keys[i], protocol_error("HEAD", keys[i], 0, "no answer for this key"));
+        } else if (!heads[i].ok()) {
+          callbacks_.on_unusable_key(keys[i], heads[i].error());
+        } else {
+          callbacks_.on_object(std::move(heads[i]).value());
+        }
       }
+      callbacks_.on_batch_end();
     });
   }
   if (heads_in_flight_ == 0 && pending_paths_.empty() && files_from_eof_ && !done_) {
@@ -157,6 +157,23 @@ void ObjectSource::drive_files_from() {
     }
     done_ = true;
   }
+}
+
+void ObjectSource::read_files_from() {
+  char chunk[64 * 1024];
+  files_from_->read(chunk, sizeof chunk);
+  const std::streamsize n = files_from_->gcount();
+  std::vector<std::string> lines;
+  if (n > 0) parser_.feed(std::string_view(chunk, static_cast<std::size_t>(n)), lines);
+  if (files_from_->bad()) {
+    // A read error must not pass for the end of the list.
+    stop_with_error(fmt::format("cannot read --files-from {}", *files_from_path_));
+    files_from_eof_ = true;
+  } else if (n <= 0 || files_from_->eof()) {
+    parser_.finish(lines);
+    files_from_eof_ = true;
+  }
+  for (std::string& line : lines) pending_paths_.push_back(std::move(line));
 }
 
 }  // namespace caios

@@ -235,6 +235,8 @@ void write_per_rank(JsonWriter& w, const RunSummary& s) {
     w.key("fs_threads"), w.value(static_cast<std::int64_t>(r.fs_threads));
     w.key("bytes_per_second"), w.value(seconds > 0 ? static_cast<double>(r.bytes) / seconds : 0.0);
     w.key("retries"), w.value(r.retries);
+    w.key("list_pages"), w.value(r.list_pages);
+    w.key("heads"), w.value(r.heads);
     w.end_object();
   }
   w.end_array();

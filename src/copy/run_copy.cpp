@@ -13,6 +13,7 @@
 #include "caios2dfs/copy/coordinator.hpp"
 #include "caios2dfs/copy/key_path.hpp"
 #include "caios2dfs/copy/messages.hpp"
+#include "caios2dfs/copy/source_requests.hpp"
 #include "caios2dfs/copy/worker.hpp"
 
 namespace caios {
@@ -22,11 +23,11 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 /// Route every message that has arrived; true when there was one.
-bool deliver_messages(Comm& comm, Worker& worker, Coordinator* coordinator) {
+bool deliver_messages(Comm& comm, Worker& worker, SourceService& service, Coordinator* coordinator) {
   bool any = false;
   while (std::optional<Message> message = comm.try_receive()) {
     any = true;
-    if (worker.handle(*message)) continue;
+    if (worker.handle(*message) || service.handle(*message)) continue;
     if (coordinator != nullptr && coordinator->handle(*message)) continue;
     abort_on_broken_protocol(comm, protocol_error("receive", fmt::format("rank {}", message->source), 0,
                                                   fmt::format("unexpected message tag {}", message->tag)));
@@ -34,11 +35,11 @@ bool deliver_messages(Comm& comm, Worker& worker, Coordinator* coordinator) {
   return any;
 }
 
-void event_loop(Comm& comm, Worker& worker, Coordinator* coordinator) {
+void event_loop(Comm& comm, Worker& worker, SourceService& service, Coordinator* coordinator) {
   while (!worker.terminated()) {
     const bool busy = worker.busy();
     worker.poll_io();
-    bool progressed = deliver_messages(comm, worker, coordinator);
+    bool progressed = deliver_messages(comm, worker, service, coordinator);
     progressed = worker.step() || progressed;
     if (coordinator != nullptr) {
       progressed = coordinator->step() || progressed;
@@ -105,7 +106,9 @@ int run_copy(Comm& comm, S3Client& client, FileBackend& backend, const CopyJob& 
     return 2;
   }
 
-  event_loop(comm, worker, coordinator.get());
+  // Every rank runs the listing requests rank 0 sends it.
+  SourceService service(comm, client, stats);
+  event_loop(comm, worker, service, coordinator.get());
   // After termination only empty steal replies, unanswered steal requests
   // and progress reports can still be in flight at rank 0, besides the last
   // done records: every item was done.

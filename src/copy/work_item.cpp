@@ -2,58 +2,9 @@
 
 #include <cstring>
 
+#include "wire.hpp"
+
 namespace caios {
-
-namespace {
-
-// Little-endian fixed-width integers and length-prefixed strings: all ranks
-// run the same binary, so no versioning is needed, only bounds checks.
-class Writer {
- public:
-  template <class T>
-  void integer(T value) {
-    for (std::size_t i = 0; i < sizeof(T); ++i) out_.push_back(static_cast<char>((static_cast<std::uint64_t>(value) >> (8 * i)) & 0xff));
-  }
-  void string(std::string_view text) {
-    integer<std::uint32_t>(static_cast<std::uint32_t>(text.size()));
-    out_.append(text);
-  }
-  std::string take() { return std::move(out_); }
-
- private:
-  std::string out_;
-};
-
-class Reader {
- public:
-  explicit Reader(std::string_view in) : in_(in) {}
-  template <class T>
-  bool integer(T& value) {
-    if (in_.size() < sizeof(T)) return false;
-    std::uint64_t v = 0;
-    for (std::size_t i = 0; i < sizeof(T); ++i) v |= static_cast<std::uint64_t>(static_cast<unsigned char>(in_[i])) << (8 * i);
-    value = static_cast<T>(v);
-    in_.remove_prefix(sizeof(T));
-    return true;
-  }
-  bool string(std::string& text) {
-    std::uint32_t size = 0;
-    if (!integer(size) || in_.size() < size) return false;
-    text.assign(in_.substr(0, size));
-    in_.remove_prefix(size);
-    return true;
-  }
-  bool empty() const { return in_.empty(); }
-
- private:
-  std::string_view in_;
-};
-
-Error decode_error(std::string_view what) {
-  return protocol_error("decode", std::string(what), 0, "truncated or malformed message between ranks");
-}
-
-}  // namespace
 
 std::uint64_t WorkItem::bytes() const {
   if (kind == WorkKind::chunk) return length;
@@ -93,7 +44,7 @@ std::string encode_items(const std::vector<WorkItem>& items) {
 Result<std::vector<WorkItem>> decode_items(std::string_view bytes) {
   Reader r(bytes);
   std::uint32_t count = 0;
-  if (!r.integer(count)) return decode_error("work items");
+  if (!r.integer(count)) return wire_error("work items");
   std::vector<WorkItem> items;
   items.reserve(count);
   for (std::uint32_t i = 0; i < count; ++i) {
@@ -106,7 +57,7 @@ Result<std::vector<WorkItem>> decode_items(std::string_view bytes) {
         !r.string(item.check_md5) || !r.integer(check_final) || !r.integer(digest) || !r.integer(algorithm) ||
         !r.integer(item.part_size) || !r.integer(objects) || kind > 2 || digest > 3 ||
         algorithm >= kChecksumAlgorithms) {
-      return decode_error("work items");
+      return wire_error("work items");
     }
     item.kind = static_cast<WorkKind>(kind);
     item.digest = static_cast<ChunkDigest>(digest);
@@ -116,12 +67,12 @@ Result<std::vector<WorkItem>> decode_items(std::string_view bytes) {
     for (ObjectRef& object : item.objects) {
       if (!r.string(object.key) || !r.string(object.relative_path) || !r.integer(object.size) ||
           !r.string(object.etag) || !r.integer(object.mtime_ns)) {
-        return decode_error("work items");
+        return wire_error("work items");
       }
     }
     items.push_back(std::move(item));
   }
-  if (!r.empty()) return decode_error("work items");
+  if (!r.empty()) return wire_error("work items");
   return items;
 }
 
@@ -155,18 +106,18 @@ Result<ItemDone> decode_done(std::string_view bytes) {
   if (!r.integer(done.item_id) || !r.integer(kind) || !r.integer(done.object_id) || !r.integer(ok) ||
       !r.integer(done.bytes) || !r.integer(done.objects_copied) || !r.integer(done.objects_skipped) ||
       !r.integer(failures) || kind > 2) {
-    return decode_error("item done");
+    return wire_error("item done");
   }
   done.kind = static_cast<WorkKind>(kind);
   done.chunk_ok = ok != 0;
   done.failures.resize(failures);
   for (ObjectFailure& failure : done.failures) {
-    if (!r.string(failure.key) || !r.string(failure.error) || !r.integer(failure.kind)) return decode_error("item done");
+    if (!r.string(failure.key) || !r.string(failure.error) || !r.integer(failure.kind)) return wire_error("item done");
   }
   std::uint8_t etag_not_md5 = 0;
   if (!r.string(done.md5chksum) || !r.integer(etag_not_md5) || !r.integer(done.chunk_index) ||
       !r.string(done.digests) || !r.empty()) {
-    return decode_error("item done");
+    return wire_error("item done");
   }
   done.etag_not_md5 = etag_not_md5 != 0;
   return done;

@@ -21,6 +21,8 @@ struct Rig {
   FakeHttpServer server;
   HttpEngine engine{HttpEngineOptions{4, 2000, 10, 512 * 1024, {}, false}};
   S3Client client;
+  RankStats stats;
+  LocalRequests requests{client, stats};
   std::vector<ObjectEntry> listed;
   std::vector<std::pair<std::string, ErrorKind>> unusable;
   int batch_ends = 0;
@@ -31,7 +33,7 @@ struct Rig {
 
   ObjectSource source(std::string prefix, std::optional<std::string> files_from = std::nullopt, int passes = 1,
                       int pages = 1) {
-    return ObjectSource(client, "bucket", std::move(prefix), std::move(files_from), passes, 2, pages,
+    return ObjectSource(client, requests, ObjectSource::Spec{"bucket", std::move(prefix), std::move(files_from), passes, pages},
                         ObjectSource::Callbacks{
                             [this](ObjectEntry&& entry) { listed.push_back(std::move(entry)); },
                             [this](const std::string& key, const Error& error) { unusable.emplace_back(key, error.kind); },

@@ -33,6 +33,7 @@ enum class ErrorKind : std::uint8_t {
   config,         ///< bad configuration or usage
   cancelled,      ///< aborted by us (shutdown, sink refused data)
   checksum,       ///< the bytes received differ from the object's MD5 or checksum
+  // (checksum stays last: messages between ranks check kinds against it)
 };
 
 /// The stable lower-case name used in reports ("throttled", "io", ...).

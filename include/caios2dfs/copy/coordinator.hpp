@@ -1,4 +1,5 @@
-// Rank 0's coordinator: takes the objects the source lists, maps keys to
+// Rank 0's coordinator: takes the objects the source lists (its requests
+// spread over the other ranks, source_requests.hpp), maps keys to
 // paths and applies the filter, decides once per large object whether DEST
 // already has it, plans work items by bytes and deals them to the ranks while
 // the listing goes on, counts what every rank reports done, publishes chunked
@@ -13,6 +14,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -22,6 +24,7 @@
 #include "caios2dfs/copy/copy_job.hpp"
 #include "caios2dfs/copy/object_source.hpp"
 #include "caios2dfs/copy/progress.hpp"
+#include "caios2dfs/copy/source_requests.hpp"
 #include "caios2dfs/copy/stats.hpp"
 #include "caios2dfs/copy/work_plan.hpp"
 #include "caios2dfs/mpi/comm.hpp"
@@ -98,6 +101,7 @@ class Coordinator {
   const std::string prefix_;  ///< the source prefix as a directory ("dir/" or "")
   RankStats& stats_;
   KeepLocal keep_local_;
+  std::unique_ptr<SourceRequests> requests_;  ///< where the listing's requests run
   ObjectSource source_;
   WorkPlanner planner_;
   ChunkTracker tracker_;

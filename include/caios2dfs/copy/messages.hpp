@@ -19,6 +19,8 @@ enum MessageTag : int {
   kProgress = 4,      ///< worker -> rank 0: encode_progress()
   kTerminate = 5,     ///< rank 0 -> workers: every item is done (no payload)
   kWork = 6,          ///< rank 0 -> worker: encode_items() dealt to it
+  kSourceTask = 7,    ///< rank 0 -> any rank: encode_task(), a listing page or HEADs to run
+  kSourceResult = 8,  ///< that rank -> rank 0: encode_result(), what the store said
 };
 
 /// Bytes a rank has moved so far.

@@ -1,11 +1,14 @@
-// Rank 0's supply of objects to copy: ListObjectsV2 pages, up to
-// `max_pages_in_flight` at once over ranges of the key space that
-// list_frontier.hpp cuts, or the keys of a --files-from list looked up with
-// HEAD, for one or more passes (--iterations). It only finds objects;
-// planning and dealing them out is the coordinator's job (coordinator.hpp).
+// Rank 0's supply of objects to copy: ListObjectsV2 pages, up to --checkers
+// at once over ranges of the key space that list_frontier.hpp cuts, or the
+// keys of a --files-from list looked up with HEAD (up to --checkers at once,
+// in batches), for one or more passes (--iterations). The requests run where
+// SourceRequests sends them (source_requests.hpp: over the other ranks of a
+// job); the frontier and the --files-from list stay here. It only finds
+// objects; planning and dealing them out is the coordinator's job
+// (coordinator.hpp).
 //
-// Thread contract: the owner thread of the S3Client; callbacks run inside
-// HttpEngine::poll() (or inside start()).
+// Thread contract: rank 0's one thread; callbacks run inside start(), or
+// where SourceRequests calls back (HttpEngine::poll(), message handling).
 #pragma once
 
 #include <deque>
@@ -20,6 +23,7 @@
 #include "caios2dfs/base/error.hpp"
 #include "caios2dfs/copy/files_from.hpp"
 #include "caios2dfs/copy/list_frontier.hpp"
+#include "caios2dfs/copy/source_requests.hpp"
 #include "caios2dfs/s3/s3_client.hpp"
 
 namespace caios {
@@ -34,10 +38,18 @@ class ObjectSource {
     std::function<void()> on_batch_end;
   };
 
-  /// `prefix` is the normalised key prefix ("dir/" or ""); `files_from` is a
-  /// path, "-" for standard input (one pass only), or nullopt to list.
-  ObjectSource(S3Client& client, std::string bucket, std::string prefix, std::optional<std::string> files_from,
-               int passes, int max_heads_in_flight, int max_pages_in_flight, Callbacks callbacks);
+  struct Spec {
+    std::string bucket;
+    std::string prefix;  ///< normalised: "dir/" or ""
+    /// A path, "-" for standard input (one pass only), or nullopt to list.
+    std::optional<std::string> files_from;
+    int passes = 1;
+    int checkers = 1;  ///< listing pages, or HEADs, in flight at once (at least 1)
+  };
+
+  /// `client` serves start()'s first request, synchronously; `requests`
+  /// every later one.
+  ObjectSource(S3Client& client, SourceRequests& requests, Spec spec, Callbacks callbacks);
 
   /// List only under these key prefixes (each starting with `prefix`, none
   /// inside another), as a filter allows; by default all of `prefix`.
@@ -59,17 +71,19 @@ class ObjectSource {
   void request_page(const ListCursor& cursor);
   void start_pass();  ///< a new frontier over what is to be listed
   void drive_files_from();
+  void read_files_from();  ///< the next lines of the list into pending_paths_
   void stop_with_error(std::string error);
 
   S3Client& client_;
+  SourceRequests& requests_;
   std::string bucket_;
   std::string prefix_;
   std::optional<std::string> files_from_path_;
   int passes_;
-  int max_heads_;
+  int checkers_;
+  std::size_t head_batch_;  ///< keys per HEAD request batch
   Callbacks callbacks_;
 
-  int max_pages_;
   std::vector<std::string> list_prefixes_;  ///< empty: {prefix_}
   std::optional<ListFrontier> frontier_;  ///< this pass's
   int pages_in_flight_ = 0;

@@ -43,6 +43,10 @@ struct RankStats {
   std::uint64_t objects_would_copy = 0;  ///< --dry-run
   std::uint64_t chunks = 0;
   std::uint64_t requests = 0;
+  /// Requests this rank ran for the listing (copy/source_requests.hpp):
+  /// ListObjectsV2 pages after the first, and HEADs of --files-from keys.
+  std::uint64_t list_pages = 0;
+  std::uint64_t heads = 0;
   std::uint64_t retries = 0;
   std::array<std::uint64_t, kErrorKinds> retries_by_kind{};
   std::array<std::uint64_t, kErrorKinds> errors_by_kind{};  ///< final failures, by class
