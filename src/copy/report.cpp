@@ -237,6 +237,7 @@ void write_per_rank(JsonWriter& w, const RunSummary& s) {
     w.key("retries"), w.value(r.retries);
     w.key("list_pages"), w.value(r.list_pages);
     w.key("heads"), w.value(r.heads);
+    w.key("peak_rss_bytes"), w.value(r.peak_rss_bytes);
     w.end_object();
   }
   w.end_array();

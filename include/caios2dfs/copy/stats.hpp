@@ -47,6 +47,7 @@ struct RankStats {
   /// ListObjectsV2 pages after the first, and HEADs of --files-from keys.
   std::uint64_t list_pages = 0;
   std::uint64_t heads = 0;
+  std::uint64_t peak_rss_bytes = 0;  ///< the rank's largest resident set, at the end of the run
   std::uint64_t retries = 0;
   std::array<std::uint64_t, kErrorKinds> retries_by_kind{};
   std::array<std::uint64_t, kErrorKinds> errors_by_kind{};  ///< final failures, by class
