@@ -6,6 +6,56 @@
 
 namespace caios {
 
+namespace {
+
+/// The length of the UTF-8 character that starts with `lead`, and the range
+/// its second byte must be in (no overlong forms, no surrogates, nothing
+/// above U+10FFFF); 0 for a byte that never leads.
+struct Lead {
+  std::size_t length = 0;
+  unsigned char low = 0x80;
+  unsigned char high = 0xBF;
+};
+Lead utf8_lead(unsigned char lead) {
+  if (lead < 0x80) return {1};
+  if (lead >= 0xC2 && lead <= 0xDF) return {2};
+  if (lead >= 0xE0 && lead <= 0xEF) {
+    return {3, static_cast<unsigned char>(lead == 0xE0 ? 0xA0 : 0x80), static_cast<unsigned char>(lead == 0xED ? 0x9F : 0xBF)};
+  }
+  if (lead >= 0xF0 && lead <= 0xF4) {
+    return {4, static_cast<unsigned char>(lead == 0xF0 ? 0x90 : 0x80), static_cast<unsigned char>(lead == 0xF4 ? 0x8F : 0xBF)};
+  }
+  return {};
+}
+
+/// Make `point` whole UTF-8: its last character, when cut short, becomes
+/// the smallest one that starts with its bytes. False when that cannot be
+/// (bytes that start no character, or invalid before the end). S3 keys and
+/// start-after are UTF-8: a store may refuse half a character or, worse,
+/// read it as something else and skip keys. No valid key lies between a
+/// partial character and its smallest completion, so ranges still tile.
+bool complete_utf8(std::string& point) {
+  std::size_t at = 0;
+  while (at < point.size()) {
+    const Lead lead = utf8_lead(static_cast<unsigned char>(point[at]));
+    if (lead.length == 0) return false;
+    for (std::size_t i = 1; i < lead.length; ++i) {
+      if (at + i == point.size()) {  // cut short here: complete it
+        point.push_back(static_cast<char>(i == 1 ? lead.low : 0x80));
+        continue;
+      }
+      const auto byte = static_cast<unsigned char>(point[at + i]);
+      const unsigned char low = i == 1 ? lead.low : 0x80;
+      const unsigned char high = i == 1 ? lead.high : 0xBF;
+      if (byte < low || byte > high) return false;
+    }
+    at += lead.length;
+  }
+  return true;
+}
+
+}  // namespace
+
 std::vector<std::string> split_points(std::string_view prefix, const std::vector<std::string_view>& keys,
                                       const std::optional<std::string>& last) {
   if (keys.empty()) return {};
@@ -27,7 +77,9 @@ std::vector<std::string> split_points(std::string_view prefix, const std::vector
       if (!used[c]) continue;
       std::string point(after.substr(0, p));
       point.push_back(static_cast<char>(c));
+      if (!complete_utf8(point)) continue;
       if (last && point >= *last) break;  // (point, last] would be empty
+      if (!points.empty() && point <= points.back()) continue;
       points.push_back(std::move(point));
     }
     if (!points.empty()) return points;

@@ -63,6 +63,33 @@ Page list(const std::vector<std::string>& bucket, const ListCursor& cursor, std:
   return page;
 }
 
+/// Well-formed UTF-8 (RFC 3629), written out here independently of the code
+/// under test.
+bool valid_utf8(std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const auto b = [&](std::size_t at) -> unsigned { return at < text.size() ? static_cast<unsigned char>(text[at]) : 0u; };
+    const unsigned c = b(i);
+    std::size_t n = 0;
+    unsigned lo = 0x80, hi = 0xBF;
+    if (c < 0x80) n = 1;
+    else if (c >= 0xC2 && c <= 0xDF) n = 2;
+    else if (c == 0xE0) n = 3, lo = 0xA0;
+    else if (c >= 0xE1 && c <= 0xEC) n = 3;
+    else if (c == 0xED) n = 3, hi = 0x9F;
+    else if (c == 0xEE || c == 0xEF) n = 3;
+    else if (c == 0xF0) n = 4, lo = 0x90;
+    else if (c >= 0xF1 && c <= 0xF3) n = 4;
+    else if (c == 0xF4) n = 4, hi = 0x8F;
+    else return false;
+    if (i + n > text.size()) return false;
+    for (std::size_t k = 1; k < n; ++k) {
+      if (b(i + k) < (k == 1 ? lo : 0x80) || b(i + k) > (k == 1 ? hi : 0xBF)) return false;
+    }
+    i += n;
+  }
+  return true;
+}
+
 struct Outcome {
   std::vector<std::string> listed;
   std::size_t pages = 0;
@@ -72,6 +99,9 @@ struct Outcome {
 Outcome list_all(const std::vector<std::string>& bucket, const std::vector<std::string>& prefixes,
                  std::size_t parallel, std::size_t max_keys, unsigned seed) {
   std::mt19937 random(seed);
+  // A store takes start-after as UTF-8: over UTF-8 keys, the frontier must
+  // never ask from half a character.
+  const bool utf8 = std::all_of(bucket.begin(), bucket.end(), [](const std::string& key) { return valid_utf8(key); });
   ListFrontier frontier(prefixes, parallel);
   std::vector<ListCursor> flying;
   Outcome outcome;
@@ -82,6 +112,7 @@ Outcome list_all(const std::vector<std::string>& bucket, const std::vector<std::
     const std::size_t pick = random() % flying.size();
     const ListCursor cursor = flying[pick];
     flying.erase(flying.begin() + static_cast<std::ptrdiff_t>(pick));
+    if (utf8 && !valid_utf8(cursor.start_after)) FAIL("start-after is not UTF-8: " << cursor.start_after);
     const Page page = list(bucket, cursor, max_keys);
     ++outcome.pages;
     ListedPage listed;
@@ -135,6 +166,20 @@ std::map<std::string, std::vector<std::string>> shapes() {
   all["hex"] = sorted(hex);
   all["numbered"] = sorted(numbered);
   all["odd bytes"] = sorted(odd);
+  // Names in many scripts, below and above each other's lead bytes, at
+  // several depths: cut points fall among multi-byte characters.
+  const std::vector<std::string> words{"caf\xc3\xa9", "cafe\xcc\x81", "\xc3\xbcn\xc3\xaf" "c\xc3\xb6" "d\xc3\xa9",
+                                       "\xe2\x82\xacuro", "\xce\xa9mega", "\xce\xb1\xce\xb2\xce\xb3",
+                                       "\xe6\x97\xa5\xe6\x9c\xac", "\xed\x95\x9c", "\xf0\x9f\x98\x80",
+                                       "\xef\xbc\xa1", "a\xc2\xa0" "b", "zz-\xc3\x9f", "\xc2\xa9", "\xd7\xa9"};
+  std::vector<std::string> unicode;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    for (std::size_t j = 0; j < words.size(); ++j) {
+      unicode.push_back(words[i] + "/" + words[j]);
+      unicode.push_back(words[i] + words[j] + std::to_string(i * 31 + j));
+    }
+  }
+  all["unicode"] = sorted(unicode);
   return all;
 }
 
@@ -180,6 +225,31 @@ TEST_CASE("a full page is cut where its keys vary, so more pages go at once", "[
   CHECK(split_points("", page, std::string("k000001")).empty());  // nothing inside (k00000099, k000001]
   CHECK(split_points("", page, std::string("k000003")).size() == 2);
   CHECK(split_points("k", {"k1"}, std::nullopt).empty());  // nothing above '1' in the keys' alphabet
+}
+
+TEST_CASE("cut points are whole UTF-8 characters, never half of one", "[list_frontier]") {
+  // The page that lost keys before: its last key ends in a two-byte
+  // character, and the keys' bytes above 'z' were cut points of one byte
+  // (%C3: half of U+00C0..U+00FF), which a store reads as something else.
+  const std::vector<std::string_view> page{"a b", "a\xc2\xa0" "b", "zz-\xc3\x9f"};
+  const std::vector<std::string> points = split_points("", page, std::nullopt);
+  REQUIRE_FALSE(points.empty());
+  for (const std::string& point : points) CHECK(valid_utf8(point));
+  // Lead bytes become their smallest character; continuation bytes with no
+  // lead before them are not points at all.
+  CHECK(std::find(points.begin(), points.end(), std::string("\xc2\x80")) != points.end());
+  CHECK(std::find(points.begin(), points.end(), std::string("\xc3\x80")) != points.end());
+  CHECK(std::is_sorted(points.begin(), points.end()));
+  // Inside a character: after U+00DF the next points complete its lead
+  // byte with a higher continuation byte (0xA0..0xBF are in the keys).
+  const std::vector<std::string_view> accents{"\xc3\xa0", "\xc3\xa9", "\xc3\x9f"};
+  const std::vector<std::string_view> sorted_accents{accents[2], accents[0], accents[1]};
+  for (const std::string& point : split_points("", sorted_accents, std::nullopt)) CHECK(valid_utf8(point));
+  // Three- and four-byte leads: E0 and F0 take their smallest second bytes.
+  for (const std::string& point : split_points("", {"a", "\xe0\xa4\x85", "\xf0\x90\x80\x80"}, std::nullopt)) {
+    CHECK(valid_utf8(point));
+  }
+  CHECK(split_points("", {"a", "b\xe0\xa4\x85"}, std::nullopt).back() == "\xe0\xa0\x80");
 }
 
 TEST_CASE("a tree fans out on its directories, each named once", "[list_frontier]") {
