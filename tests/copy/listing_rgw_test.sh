@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Listing many pages at once against the real RGW: a bucket of 4,000 small
-# objects in a tree (40 directories, some nested) and one of 4,000 flat hex
-# names, each copied by 4 ranks with --checkers 32 (directories listed at
+# objects in a tree (40 directories, some nested), one of 4,000 flat hex
+# names and one of 2,500 unicode names (cut points among multi-byte
+# characters: start-after must be whole UTF-8 for the store), each copied by 4 ranks with --checkers 32 (directories listed at
 # once, full pages cut into key ranges) and with --checkers 1. Every tree is
 # byte for byte the source, and the report counts each object once.
 #   tests/copy/listing_rgw_test.sh BUILD_DIR
@@ -27,9 +28,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
-python3 - "$WORK/tree" "$WORK/flat" <<'PY' || fail "could not create the source files"
+python3 - "$WORK/tree" "$WORK/flat" "$WORK/unicode" <<'PY' || fail "could not create the source files"
 import os, random, sys
-tree, flat = sys.argv[1], sys.argv[2]
+tree, flat, unicode = sys.argv[1], sys.argv[2], sys.argv[3]
 rng = random.Random(5)
 def put(root, path):
     full = os.path.join(root, path)
@@ -40,8 +41,12 @@ for i in range(4000):
     put(tree, f"d{d:02}/{'sub/' if d % 3 == 0 else ''}k{i:05}")
 for i in range(4000):
     put(flat, f"{rng.getrandbits(40):010x}")
+words = ["café", "ünïcödé", "€uro", "Ωmega", "αβγ", "日本", "한국", "😀", "Ａ", "a\u00a0b", "zz-ß", "©", "ש", "a b"]
+for i in range(2500):
+    w = words[i % len(words)]
+    put(unicode, f"{w}/{words[(i // 7) % len(words)]}{i:04}" if i % 5 == 0 else f"{w}{rng.choice(words)}{i:04}")
 PY
-for shape in tree flat; do
+for shape in tree flat unicode; do
   bucket=listing-$shape-$stamp
   timeout 300 env -u AWS_CA_BUNDLE rclone copy --transfers 32 "$WORK/$shape" "t:$bucket" >"$WORK/$shape.seed.log" 2>&1 \
     || { tail -5 "$WORK/$shape.seed.log"; fail "rclone copy (seeding $shape)"; }
