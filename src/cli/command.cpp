@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 
+#include "caios2dfs/base/stop_signals.hpp"
 #include "caios2dfs/cli/bench_write.hpp"
 #include "caios2dfs/config/connect.hpp"
 #include "caios2dfs/fileio/fs_ops.hpp"
@@ -79,7 +80,10 @@ int copy_or_read(Comm& comm, const CopyOptions& options, const Setup& setup) {
                   [] { return std::chrono::system_clock::now(); }, retry,
                   0xC0FFEEull * static_cast<std::uint64_t>(comm.rank() + 1));
   std::unique_ptr<FileBackend> backend = make_backend(options);
-  return run_copy(comm, client, *backend, setup.job);
+  // SLURM's time limit, scancel, ^C, `sbatch --signal=USR1@120`: stop in
+  // order, with a report (copy/run_copy.cpp).
+  StopSignals signals;
+  return run_copy(comm, client, *backend, setup.job, &signals);
 }
 
 /// Each rank holds up to about 3 x --transfers files open (opened ahead,

@@ -89,7 +89,7 @@ constexpr std::array kOptions{
                  s.options.transfers = value_or_fail(parse_whole_int(use.name, text(use), 1, 1024));
                }},
     OptionSpec{.name = "--checkers", .metavar = "N", .section = performance,
-               .help = "listing pages in flight over the job, 1 to 1024 (default 16)",
+               .help = "listing requests in flight over the job, 1 to 1024 (default 64)",
                .set = [](FlagState& s, const FlagUse& use) {
                  s.options.checkers = value_or_fail(parse_whole_int(use.name, text(use), 1, 1024));
                }},

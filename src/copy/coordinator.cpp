@@ -178,6 +178,7 @@ void Coordinator::flush_planner() {
 /// Hand an item to the rank with the fewest bytes so far; rank 0's own share
 /// goes straight to its worker, the others' are sent once per step or page.
 void Coordinator::deal(WorkItem&& item) {
+  if (stop_reason_) return on_item_done(abandoned_item(item, stop_error(*stop_reason_)));
   const int rank = job_.deal_work ? dealer_.assign(item.bytes()) : 0;
   if (rank == 0) {
     keep_local_(std::move(item));
@@ -198,12 +199,38 @@ void Coordinator::send_dealt() {
 }
 
 void Coordinator::record_failure(const std::string& key, const Error& error) {
-  if (job_.verbosity >= 0) fmt::print(stderr, "ERROR: {}: {}\n", key, error.to_string());
+  if (job_.verbosity >= 0 && error.kind != ErrorKind::cancelled) {
+    fmt::print(stderr, "ERROR: {}: {}\n", key, error.to_string());
+  }
   record_failure(ObjectFailure{key, error.to_string(), static_cast<std::uint8_t>(error.kind)});
+}
+
+void Coordinator::stop(const std::string& reason) {
+  if (stop_reason_) return;
+  stop_reason_ = reason;
+  summary_.stopped_by = reason;
+  if (job_.verbosity >= 0) {
+    fmt::print(stderr, "caios2dfs-mpi: {}: stopping: no new transfers; the report will list what is not done\n",
+               reason);
+  }
+  for (int rank = 1; rank < comm_.size(); ++rank) comm_.send(rank, kStop, reason);
+  source_.stop(reason);
+  // Work planned and not yet sent is given up here (deal() now gives up).
+  for (std::vector<WorkItem>& items : dealt_) {
+    for (const WorkItem& item : items) on_item_done(abandoned_item(item, stop_error(reason)));
+    items.clear();
+  }
+  dealt_pending_ = false;
+  flush_planner();
 }
 
 void Coordinator::record_failure(ObjectFailure failure) {
   ++objects_done_;
+  if (failure.kind == static_cast<std::uint8_t>(ErrorKind::cancelled)) {
+    // Given up because the job stopped: not done, not failed.
+    summary_.not_done.push_back(std::move(failure.key));
+    return;
+  }
   ++summary_.objects_failed;
   ++stats_.errors_by_kind[failure.kind];
   summary_.failed.push_back(std::move(failure));
@@ -223,7 +250,13 @@ void Coordinator::on_item_done(ItemDone&& done) {
   }
   // Failures of whole objects were counted by the rank that had them.
   objects_done_ += done.failures.size();
-  for (ObjectFailure& failure : done.failures) summary_.failed.push_back(std::move(failure));
+  for (ObjectFailure& failure : done.failures) {
+    if (failure.kind == static_cast<std::uint8_t>(ErrorKind::cancelled)) {
+      summary_.not_done.push_back(std::move(failure.key));  // the job stopped: not done, not failed
+    } else {
+      summary_.failed.push_back(std::move(failure));
+    }
+  }
 }
 
 bool Coordinator::handle(Message& message) {
@@ -273,7 +306,10 @@ int Coordinator::finish(std::vector<RankStats> ranks, double wall_seconds) {
   summary_.listing_complete = source_.complete();
   summary_.listing_error = source_.error();
   add_rank_stats(summary_, std::move(ranks));
-  const int status = summary_.objects_failed > 0 || !summary_.listing_complete ? 1 : 0;
+  int status = summary_.objects_failed > 0 || !summary_.listing_complete ? 1 : 0;
+  // Stopped before it was done: its own status, so that a script can tell
+  // "run me again" from "something failed".
+  if (stop_reason_ && (!summary_.not_done.empty() || !summary_.listing_complete)) status = 4;
   if (summary_.objects_listed == 0 && !prefix_.empty()) {
     // rclone copies a single object when SOURCE names one; we copy trees.
     fmt::print(stderr, "caios2dfs-mpi: note: no objects under '{}' (SOURCE names a directory-like prefix; "

@@ -193,7 +193,8 @@ void Coordinator::refetch_or_fail(const ObjectRef& object, ObjectFailure failure
     return fetch_chunked(object, plan);
   }
   chunked_fetches_.erase(object.key);
-  if (job_.verbosity >= 0) fmt::print(stderr, "ERROR: {}: {}\n", object.key, failure.error);
+  const bool stopped = failure.kind == static_cast<std::uint8_t>(ErrorKind::cancelled);
+  if (job_.verbosity >= 0 && !stopped) fmt::print(stderr, "ERROR: {}: {}\n", object.key, failure.error);
   record_failure(std::move(failure));
 }
 
@@ -209,7 +210,7 @@ void Coordinator::on_skip_checked(ItemDone&& done, ObjectRef object) {
   const auto kind = done.failures.empty() ? static_cast<std::uint8_t>(ErrorKind::checksum) : done.failures.front().kind;
   if (kind != static_cast<std::uint8_t>(ErrorKind::checksum) && kind != static_cast<std::uint8_t>(ErrorKind::config)) {
     // The existing file could not be read: say so rather than overwrite blindly.
-    if (job_.verbosity >= 0) fmt::print(stderr, "ERROR: {}: {}\n", object.key, done.failures.front().error);
+    if (job_.verbosity >= 0 && kind != static_cast<std::uint8_t>(ErrorKind::cancelled)) fmt::print(stderr, "ERROR: {}: {}\n", object.key, done.failures.front().error);
     return record_failure(std::move(done.failures.front()));
   }
   if (prepare_chunked(object, false)) fetch_chunked(object);

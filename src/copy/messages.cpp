@@ -22,6 +22,10 @@ Result<std::uint64_t> decode_progress(std::string_view payload) {
   return bytes;
 }
 
+Error stop_error(const std::string& reason) {
+  return make_error(ErrorKind::cancelled, "copy", "", fmt::format("not copied: the job was stopped by {}", reason));
+}
+
 void abort_on_broken_protocol(Comm& comm, const Error& error) {
   fmt::print(stderr, "caios2dfs-mpi: rank {}: internal error: {}\n", comm.rank(), error.to_string());
   comm.abort(3);

@@ -63,6 +63,12 @@ void ObjectSource::start_pass() {
                     static_cast<std::size_t>(checkers_));
 }
 
+void ObjectSource::stop(const std::string& reason) {
+  if (done_ && error_.empty() && pages_in_flight_ == 0 && heads_in_flight_ == 0) return;  // it was all listed
+  if (error_.empty()) error_ = fmt::format("stopped by {} before the listing was done", reason);
+  done_ = true;
+}
+
 void ObjectSource::stop_with_error(std::string error) {
   if (!error_.empty()) return;  // the first error says why; pages still in flight are dropped
   error_ = std::move(error);

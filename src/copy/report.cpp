@@ -99,6 +99,10 @@ std::string format_summary(const RunSummary& s, bool detailed) {
   } else {
     out += fmt::format("  objects   {}  failed {}  iterations {}\n", s.objects_copied, s.objects_failed, s.iterations);
   }
+  if (!s.stopped_by.empty()) {
+    out += fmt::format("  STOPPED   by {}: {} object(s) dealt out and not done{}; run again to finish\n", s.stopped_by,
+                       s.not_done.size(), s.listing_complete ? "" : ", the rest not listed yet");
+  }
   if (!s.listing_complete) out += fmt::format("  LISTING INCOMPLETE: {}\n", s.listing_error);
   out += fmt::format("  bytes     {} ({} bytes)\n", format_bytes(s.bytes_copied), s.bytes_copied);
   out += fmt::format("  time      {} transferring, {} wall\n", format_duration(s.seconds), format_duration(s.wall_seconds));
@@ -153,6 +157,15 @@ void write_counts(JsonWriter& w, const RunSummary& s) {
   w.key("dest"), w.value(s.dest);
   if (!s.io.empty()) w.key("io"), w.value(s.io);
   w.key("dry_run"), w.value(s.dry_run);
+  w.key("interrupted"), w.value(!s.stopped_by.empty());
+  if (!s.stopped_by.empty()) {
+    w.key("stopped_by"), w.value(s.stopped_by);
+    w.key("objects_not_done"), w.value(static_cast<std::uint64_t>(s.not_done.size()));
+    w.key("not_done");
+    w.begin_array();
+    for (const std::string& key : s.not_done) w.value(key);
+    w.end_array();
+  }
   w.key("listing_complete"), w.value(s.listing_complete);
   if (!s.listing_complete) w.key("listing_error"), w.value(s.listing_error);
   w.key("objects_listed"), w.value(s.objects_listed);

@@ -10,6 +10,7 @@
 #include <optional>
 #include <thread>
 
+#include "caios2dfs/base/stop_signals.hpp"
 #include "caios2dfs/copy/copy_job.hpp"
 #include "caios2dfs/copy/coordinator.hpp"
 #include "caios2dfs/copy/key_path.hpp"
@@ -29,6 +30,11 @@ bool deliver_messages(Comm& comm, Worker& worker, SourceService& service, Coordi
   while (std::optional<Message> message = comm.try_receive()) {
     any = true;
     if (worker.handle(*message) || service.handle(*message)) continue;
+    if (coordinator != nullptr && message->tag == kStopRequest) {  // a signal on another rank
+      coordinator->stop(message->payload);
+      worker.stop(message->payload);
+      continue;
+    }
     if (coordinator != nullptr && coordinator->handle(*message)) continue;
     abort_on_broken_protocol(comm, protocol_error("receive", fmt::format("rank {}", message->source), 0,
                                                   fmt::format("unexpected message tag {}", message->tag)));
@@ -36,8 +42,26 @@ bool deliver_messages(Comm& comm, Worker& worker, SourceService& service, Coordi
   return any;
 }
 
-void event_loop(Comm& comm, Worker& worker, SourceService& service, Coordinator* coordinator) {
+/// A stop signal here: rank 0 stops the job; another rank stops its own
+/// work at once (SLURM signals every rank) and tells rank 0.
+void on_stop_signal(Comm& comm, Worker& worker, Coordinator* coordinator, int signal) {
+  const std::string reason = StopSignals::name(signal);
+  if (coordinator != nullptr) {
+    coordinator->stop(reason);
+  } else {
+    comm.send(0, kStopRequest, reason);
+  }
+  worker.stop(reason);
+}
+
+void event_loop(Comm& comm, Worker& worker, SourceService& service, Coordinator* coordinator,
+                const StopSignals* signals) {
+  bool signal_seen = false;
   while (!worker.terminated()) {
+    if (signals != nullptr && !signal_seen && signals->received() != 0) {
+      signal_seen = true;
+      on_stop_signal(comm, worker, coordinator, signals->received());
+    }
     const bool busy = worker.busy();
     worker.poll_io();
     bool progressed = deliver_messages(comm, worker, service, coordinator);
@@ -83,7 +107,7 @@ std::string run_id(Comm& comm) {
 
 }  // namespace
 
-int run_copy(Comm& comm, S3Client& client, FileBackend& backend, const CopyJob& job) {
+int run_copy(Comm& comm, S3Client& client, FileBackend& backend, const CopyJob& job, const StopSignals* signals) {
   const auto started = Clock::now();
   RankStats stats;
   stats.rank = comm.rank();
@@ -116,7 +140,7 @@ int run_copy(Comm& comm, S3Client& client, FileBackend& backend, const CopyJob& 
 
   // Every rank runs the listing requests rank 0 sends it.
   SourceService service(comm, client, stats);
-  event_loop(comm, worker, service, coordinator.get());
+  event_loop(comm, worker, service, coordinator.get(), signals);
   // After termination only empty steal replies, unanswered steal requests
   // and progress reports can still be in flight at rank 0, besides the last
   // done records: every item was done.

@@ -145,7 +145,34 @@ void TransferExecutor::poll_files() {
   work_ns_counted_ = work_ns;
 }
 
+void TransferExecutor::stop(const Error& why) {
+  if (stop_) return;
+  stop_ = why;
+  for (auto it = active_.begin(); it != active_.end();) {
+    ActiveItem& item = **it;
+    ++it;  // the item may finish (and be erased) below
+    while (item.next_object < item.item.objects.size()) fail_object(item, item.item.objects[item.next_object++], why);
+    maybe_finish_item(item);
+  }
+  std::deque<TransferPtr> opened = std::move(opened_);
+  opened_.clear();
+  for (const TransferPtr& transfer : opened) abandon_opened(transfer);
+}
+
+void TransferExecutor::abandon_opened(const TransferPtr& transfer) {
+  transfer->get_done = true;
+  transfer->result = Result<GetResult>(*stop_);
+  ++finishing_;
+  submit_finish(transfer);
+}
+
 void TransferExecutor::fail_object(ActiveItem& item, const ObjectRef& object, const Error& error) {
+  if (item.item.kind != WorkKind::batch) item.done.chunk_ok = false;
+  if (error.kind == ErrorKind::cancelled) {
+    // Not a failure: the job stopped. Rank 0 lists it as not done.
+    item.done.failures.push_back(ObjectFailure{object.key, error.to_string(), static_cast<std::uint8_t>(error.kind)});
+    return;
+  }
   // A chunk's failure is counted once per object, by rank 0, when the last
   // chunk of that object reports in.
   if (item.item.kind == WorkKind::batch) {
@@ -189,6 +216,10 @@ void TransferExecutor::on_opened(const TransferPtr& transfer) {
   switch (transfer->opened.outcome) {
     case OpenedObject::Outcome::open:
       transfer->file = std::move(transfer->opened.file);
+      if (stop_) {
+        abandon_opened(transfer);
+        return;
+      }
       opened_.push_back(transfer);
       break;
     case OpenedObject::Outcome::skipped:
@@ -357,7 +388,7 @@ void TransferExecutor::complete(ObjectTransfer& transfer) {
   const std::uint64_t bytes = transfer.error ? 0 : transfer.result->value().bytes;
   // Only bytes that ended up in a good file count (--bench read counted them as they came).
   if (destination_ != nullptr) stats_.bytes += bytes;
-  if (transfer.error && transfer.error->kind == ErrorKind::checksum &&
+  if (transfer.error && transfer.error->kind == ErrorKind::checksum && !stop_ &&
       transfer.attempt < checksum_attempts(options_.retries)) {
     // Fetched again from its first byte into a new temporary file (stage 3
     // removed this one): the object has not ended.

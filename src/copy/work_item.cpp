@@ -13,6 +13,19 @@ std::uint64_t WorkItem::bytes() const {
   return total;
 }
 
+ItemDone abandoned_item(const WorkItem& item, const Error& why) {
+  ItemDone done;
+  done.item_id = item.id;
+  done.kind = item.kind;
+  done.object_id = item.object_id;
+  done.chunk_ok = false;
+  done.chunk_index = item.chunk_index;
+  for (const ObjectRef& object : item.objects) {
+    done.failures.push_back(ObjectFailure{object.key, why.to_string(), static_cast<std::uint8_t>(why.kind)});
+  }
+  return done;
+}
+
 std::string encode_items(const std::vector<WorkItem>& items) {
   Writer w;
   w.integer<std::uint32_t>(static_cast<std::uint32_t>(items.size()));

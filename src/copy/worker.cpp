@@ -40,11 +40,28 @@ Worker::Worker(Comm& comm, S3Client& client, FileBackend& backend, Destination* 
     : comm_(comm),
       client_(client),
       stats_(stats),
+      report_done_(report_done),
       progress_interval_(progress_interval(job)),
       executor_(client, backend, destination, executor_options(job), stats, std::move(report_done)),
       random_(0x5EED0000u + static_cast<unsigned>(comm.rank())) {}
 
-void Worker::enqueue(WorkItem item) { queue_.push_back(std::move(item)); }
+void Worker::enqueue(WorkItem item) {
+  if (stop_) return abandon(item);
+  queue_.push_back(std::move(item));
+}
+
+void Worker::stop(const std::string& reason) {
+  if (stop_) return;
+  stop_ = stop_error(reason);
+  std::deque<WorkItem> queued = std::move(queue_);
+  queue_.clear();
+  for (const WorkItem& item : queued) abandon(item);
+  executor_.stop(*stop_);
+  // Last: it ends the requests in flight, whose callbacks run now.
+  client_.stop(*stop_);
+}
+
+void Worker::abandon(const WorkItem& item) { report_done_(abandoned_item(item, *stop_)); }
 
 bool Worker::busy() const {
   return executor_.running() > 0 || client_.engine().pending() > 0 || !executor_.idle();
@@ -82,6 +99,9 @@ bool Worker::handle(Message& message) {
     case kTerminate:
       terminated_ = true;
       return true;
+    case kStop:
+      stop(message.payload);
+      return true;
     default:
       return false;
   }
@@ -111,11 +131,13 @@ void Worker::take_items(Message& message) {
     }
     failed_steals_ = 0;
   }
-  for (WorkItem& item : *items) queue_.push_back(std::move(item));
+  for (WorkItem& item : *items) enqueue(std::move(item));
 }
 
 void Worker::maybe_steal() {
-  if (comm_.size() < 2 || terminated_ || steal_outstanding_ || !queue_.empty() || !executor_.wants_work()) return;
+  if (comm_.size() < 2 || terminated_ || stop_ || steal_outstanding_ || !queue_.empty() || !executor_.wants_work()) {
+    return;
+  }
   if (Clock::now() < next_steal_) return;
   comm_.send(pick_victim(comm_.rank(), comm_.size(), random_), kStealRequest, {});
   steal_outstanding_ = true;

@@ -392,6 +392,25 @@ int HttpEngine::poll(std::chrono::milliseconds max_wait) {
   return completed;
 }
 
+void HttpEngine::cancel_all() {
+  // The queued ones first, so that finishing a running one starts none.
+  std::vector<std::unique_ptr<Transfer>> queued;
+  for (std::size_t i = queued_head_; i < queued_.size(); ++i) queued.push_back(std::move(queued_[i]));
+  queued_.clear();
+  queued_head_ = 0;
+  const std::vector<Transfer*> running(active_.begin(), active_.end());
+  for (Transfer* transfer : running) {
+    if (active_.count(transfer) != 0) finish(transfer->easy.get(), CURLE_ABORTED_BY_CALLBACK);
+  }
+  for (std::unique_ptr<Transfer>& transfer : queued) {
+    HttpOutcome outcome = std::move(transfer->outcome);
+    outcome.curl_code = CURLE_ABORTED_BY_CALLBACK;
+    HttpHandlers handlers = std::move(transfer->handlers);
+    transfer.reset();
+    if (handlers.on_done) handlers.on_done(std::move(outcome));
+  }
+}
+
 std::size_t HttpEngine::pending() const {
   return running_ + (queued_.size() - queued_head_) + timers_.size();
 }

@@ -133,7 +133,17 @@ S3Client::S3Client(HttpEngine& engine, S3Endpoint endpoint, Credentials credenti
 
 double S3Client::next_uniform() { return std::uniform_real_distribution<double>(0.0, 1.0)(random_); }
 
+void S3Client::stop(const Error& why) {
+  if (stopped_) return;
+  stopped_ = why;
+  engine_.cancel_all();
+}
+
 void S3Client::execute(std::shared_ptr<Call> call) {
+  if (stopped_) {
+    engine_.run_at(std::chrono::steady_clock::now(), [call, why = *stopped_]() mutable { call->done(std::move(why)); });
+    return;
+  }
   ++stats_.requests;
   call->body_error.reset();
   HttpRequest request = build_s3_request(endpoint_, credentials_, clock_(), call->make_operation());
@@ -171,6 +181,8 @@ std::optional<Error> S3Client::outcome_error(Call& call, const HttpOutcome& outc
 }
 
 void S3Client::complete(const std::shared_ptr<Call>& call, HttpOutcome&& outcome) {
+  // Whatever the attempt ended with, a stopped client says why it stopped.
+  if (stopped_) return call->done(*stopped_);
   std::optional<Error> error = outcome_error(*call, outcome);
   if (!error) {
     call->done(std::move(outcome));
@@ -217,6 +229,10 @@ void S3Client::list_page(const ListRequest& request, std::function<void(Result<L
       Error error = parsed.error();
       error.operation = "ListObjectsV2";
       error.subject = subject;
+      // A 200 whose body does not parse was most likely cut or damaged on
+      // the way (a proxy, a reset mid-body): asking again is the only way
+      // on, within the retry policy's bound like any transient failure.
+      if (error.kind == ErrorKind::protocol) error.retryable = true;
       return error;
     }
     page->emplace(std::move(parsed).value());

@@ -55,7 +55,7 @@ TEST_CASE("every flag parses --flag VALUE and --flag=VALUE alike", "[option_tabl
   const std::map<std::string_view, Sample> samples{
       {"--io", {"mpiio"}},
       {"--transfers", {"4"}},
-      {"--checkers", {"64"}},
+      {"--checkers", {"32"}},
       {"--file-threads", {"8"}},
       {"--multi-thread-cutoff", {"1G"}},
       {"--chunk-size", {"8M"}},

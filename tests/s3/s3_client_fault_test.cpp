@@ -3,6 +3,7 @@
 // The response checks alone, without a socket, are in ranged_get_test.cpp.
 #include <catch2/catch.hpp>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -163,6 +164,36 @@ TEST_CASE("an <Error> inside HTTP 200 on a listing is retried by its class", "[s
   CHECK(server.requests().size() == 2);
 }
 
+TEST_CASE("a listing page cut in half is asked for again, a bounded number of times", "[s3_client][fault]") {
+  const std::string body =
+      "<ListBucketResult><Name>bucket</Name><IsTruncated>false</IsTruncated><Contents><Key>a</Key><Size>3</Size>"
+      "</Contents></ListBucketResult>";
+  ScriptedResponse cut{200, {}, body.substr(0, body.size() / 2), -1, {}};
+  ScriptedResponse page{200, {}, body, -1, {}};
+  SECTION("once: the second answer is used") {
+    FakeHttpServer server({cut, page});
+    ClientUnderTest t(server, fast_retries(3));
+    Result<ListPage> result = run_sync<ListPage>(t.engine, [&](auto done) {
+      t.client.list_page(ListRequest{"bucket", "", "", "", 0, ""}, done);
+    });
+    REQUIRE(result.ok());
+    REQUIRE(result->objects.size() == 1);
+    CHECK(server.requests().size() == 2);
+    CHECK(t.client.stats().retries_by_kind[static_cast<int>(ErrorKind::protocol)] == 1);
+  }
+  SECTION("always: a protocol error after the retries") {
+    FakeHttpServer server({cut, cut, cut, cut, cut});
+    ClientUnderTest t(server, fast_retries(2));
+    Result<ListPage> result = run_sync<ListPage>(t.engine, [&](auto done) {
+      t.client.list_page(ListRequest{"bucket", "", "", "", 0, ""}, done);
+    });
+    REQUIRE_FALSE(result.ok());
+    CHECK(result.error().kind == ErrorKind::protocol);
+    CHECK_THAT(result.error().message, Catch::Contains("malformed XML"));
+    CHECK(server.requests().size() == 3);
+  }
+}
+
 TEST_CASE("connection refused is retried a bounded number of times, then reported", "[s3_client][fault]") {
   // Bind a port, then close it: nothing listens there.
   int port = 0;
@@ -176,4 +207,33 @@ TEST_CASE("connection refused is retried a bounded number of times, then reporte
   CHECK(result.error().kind == ErrorKind::network);
   CHECK(client.stats().retries == 3);
   CHECK(result.error().message.find("gave up after 3 retries") != std::string::npos);
+}
+
+TEST_CASE("a stopped client ends its request in flight at once and retries nothing", "[s3_client][fault]") {
+  ScriptedResponse slow{200, {{"ETag", "\"x\""}}, pattern(100), -1, std::chrono::milliseconds(5000)};
+  FakeHttpServer server({slow, slow});
+  ClientUnderTest t(server, fast_retries(5));
+  // A whole-object GET whose body waits 5 s after its headers.
+  std::optional<Result<GetResult>> answer;
+  t.client.get(GetRequest{"bucket", "k", 0, 0, ""}, [](std::uint64_t, const char*, std::size_t) { return true; },
+               [&](Result<GetResult> result) { answer = std::move(result); });
+  const auto started = std::chrono::steady_clock::now();
+  while (server.requests().empty() && std::chrono::steady_clock::now() - started < std::chrono::seconds(5)) {
+    t.engine.poll(std::chrono::milliseconds(5));
+  }
+  REQUIRE(server.requests().size() == 1);
+  t.client.stop(make_error(ErrorKind::cancelled, "copy", "", "stopped by SIGTERM"));
+  while (!answer && std::chrono::steady_clock::now() - started < std::chrono::seconds(5)) {
+    t.engine.poll(std::chrono::milliseconds(5));
+  }
+  REQUIRE(answer.has_value());
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(4));  // ended, not answered after the 5 s stall
+  REQUIRE_FALSE(answer->ok());
+  CHECK(answer->error().kind == ErrorKind::cancelled);
+  CHECK_THAT(answer->error().message, Catch::Contains("SIGTERM"));
+  CHECK(t.client.stats().retries == 0);
+  Result<ObjectInfo> later = run_sync<ObjectInfo>(t.engine, [&](auto done) { t.client.head("bucket", "k", done); });
+  REQUIRE_FALSE(later.ok());
+  CHECK(later.error().kind == ErrorKind::cancelled);
+  CHECK(server.requests().size() == 1);
 }

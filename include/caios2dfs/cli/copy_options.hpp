@@ -33,7 +33,7 @@ struct CopyOptions {
   ConnectionOptions connection;  ///< --config, --endpoint, --region, --addressing, --ca-bundle
 
   int transfers = 16;                              ///< --transfers: requests in flight per rank
-  int checkers = 16;                               ///< --checkers: listing pages in flight over the job
+  int checkers = 64;                               ///< --checkers: listing requests in flight over the job
   int file_threads = -1;                           ///< --file-threads (-1: from --transfers)
   std::uint64_t multi_thread_cutoff = 64ull << 20;  ///< --multi-thread-cutoff
   std::uint64_t chunk_size = 64ull << 20;           ///< --chunk-size

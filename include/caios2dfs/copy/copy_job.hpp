@@ -26,6 +26,8 @@
 
 namespace caios {
 
+class StopSignals;
+
 enum class CopyMode {
   copy,        ///< objects become files under `dest`
   read_bench,  ///< --bench read: fetch and discard, `iterations` passes
@@ -45,7 +47,7 @@ struct CopyJob {
   int retries = 10;    ///< --retries: per request, and bounds refetches after a mismatch
 
   int transfers = 16;                                ///< requests in flight per rank
-  int checkers = 16;                                 ///< listing pages in flight over the job (rank 0)
+  int checkers = 64;                                 ///< listing requests (pages, HEADs) in flight over the job
   int file_threads = -1;                             ///< most file-call threads per rank (-1: default)
   std::uint64_t multi_thread_cutoff = 64ull << 20;  ///< objects of this size or more are chunked
   std::uint64_t chunk_size = 64ull << 20;
@@ -66,8 +68,13 @@ struct CopyJob {
 /// Collective: every rank of `comm` calls it once with the same job. Returns
 /// the exit status all ranks agree on: 0 everything copied or rightly
 /// skipped, 1 some object failed or the listing broke off, 2 the source was
-/// unusable before any data moved. Never throws across ranks: failures are
-/// values (failed objects); only a broken invariant aborts the job.
-int run_copy(Comm& comm, S3Client& client, FileBackend& backend, const CopyJob& job);
+/// unusable before any data moved, 4 a stop signal (`signals`, when given)
+/// ended the job before it was done: transfers in flight are abandoned
+/// (their temporary files removed), what was published stays, and the
+/// report lists the objects dealt out and not done. Never throws across
+/// ranks: failures are values (failed objects); only a broken invariant
+/// aborts the job.
+int run_copy(Comm& comm, S3Client& client, FileBackend& backend, const CopyJob& job,
+             const StopSignals* signals = nullptr);
 
 }  // namespace caios

@@ -21,11 +21,17 @@ enum MessageTag : int {
   kWork = 6,          ///< rank 0 -> worker: encode_items() dealt to it
   kSourceTask = 7,    ///< rank 0 -> any rank: encode_task(), a listing page or HEADs to run
   kSourceResult = 8,  ///< that rank -> rank 0: encode_result(), what the store said
+  kStopRequest = 9,   ///< any rank -> rank 0: a stop signal arrived here (payload: its name)
+  kStop = 10,         ///< rank 0 -> workers: the job is stopping (payload: why)
 };
 
 /// Bytes a rank has moved so far.
 std::string encode_progress(std::uint64_t bytes);
 Result<std::uint64_t> decode_progress(std::string_view payload);
+
+/// What an object not copied because the job stopped failed with (kind
+/// cancelled): `reason` is what stopped it ("SIGTERM", ...).
+Error stop_error(const std::string& reason);
 
 /// A message that breaks the protocol means the ranks no longer agree on
 /// the state of the job: say so and end every rank (MPI_Abort, status 3).

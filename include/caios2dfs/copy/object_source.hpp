@@ -60,6 +60,10 @@ class ObjectSource {
   std::string start();
   /// Ask for more (non-blocking): more pages, or more HEADs.
   void drive();
+  /// The job is stopping: ask for nothing more; what is in flight still
+  /// arrives (its objects are given up by the coordinator). The listing
+  /// then counts as incomplete, stopped by `reason`.
+  void stop(const std::string& reason);
   /// Every pass is over and nothing is in flight.
   bool done() const { return done_ && pages_in_flight_ == 0 && heads_in_flight_ == 0; }
   /// False when the listing broke off; error() says why.

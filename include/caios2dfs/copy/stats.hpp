@@ -95,6 +95,10 @@ struct RunSummary {
   double wall_seconds = 0;  ///< whole run at rank 0, listing included
   std::vector<RankStats> ranks;
   std::vector<ObjectFailure> failed;
+  /// The job was stopped (a signal) before it was done: why, and the keys
+  /// dealt out and given up unfinished (the unlisted rest is not known).
+  std::string stopped_by;
+  std::vector<std::string> not_done;
 };
 
 /// Adds the time from its construction to its end to `total_ns`: wraps a

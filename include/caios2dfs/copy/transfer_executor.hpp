@@ -102,6 +102,12 @@ class TransferExecutor {
   /// Requests running now.
   int running() const { return running_; }
   bool idle() const { return active_.empty(); }
+  /// The job is stopping: the objects not yet started end at once with
+  /// `why` (kind cancelled), as do those whose file is open but whose GET
+  /// has not started; the GETs in flight end when the client is stopped
+  /// (S3Client::stop) and nothing is fetched again. Their temporary files
+  /// are removed as for any failure, and their items report done.
+  void stop(const Error& why);
   /// Run what the file-call threads finished; updates the rank's stats
   /// (threads used, time in file calls). Call from the event loop, never
   /// from inside a curl callback.
@@ -121,6 +127,7 @@ class TransferExecutor {
   void judge_checks(ObjectTransfer& transfer);
   void on_opened(const TransferPtr& transfer);
   void start_get(const TransferPtr& transfer);
+  void abandon_opened(const TransferPtr& transfer);  ///< the job stops: finish it failed, unfetched
   RangeSink make_sink(ObjectTransfer* transfer);
   void submit_write(const TransferPtr& transfer);
   void on_get_done(const TransferPtr& transfer, Result<GetResult> result);
@@ -144,6 +151,7 @@ class TransferExecutor {
   int opening_ = 0;                 ///< objects in stage 1
   int running_ = 0;                 ///< GETs in flight (stage 2)
   int finishing_ = 0;               ///< GET done, writes or stage 3 pending
+  std::optional<Error> stop_;  ///< set once the job stops
   std::int64_t busy_since_ns_ = 0;
   std::int64_t work_ns_counted_ = 0;  ///< files_.work_ns() already added to the stats
   /// Declared last, destroyed first: it runs the work still queued while the

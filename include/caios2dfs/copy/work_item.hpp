@@ -82,6 +82,10 @@ struct ItemDone {
   std::string digests;
 };
 
+/// The record of an item given up before it ran, because the job is
+/// stopping: each of its objects failed with `why` (kind cancelled).
+ItemDone abandoned_item(const WorkItem& item, const Error& why);
+
 std::string encode_items(const std::vector<WorkItem>& items);
 Result<std::vector<WorkItem>> decode_items(std::string_view bytes);
 std::string encode_done(const ItemDone& done);

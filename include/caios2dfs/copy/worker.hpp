@@ -12,6 +12,8 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <optional>
+#include <string>
 #include <random>
 
 #include "caios2dfs/copy/copy_job.hpp"
@@ -52,17 +54,27 @@ class Worker {
   /// Rank 0's coordinator says every item is done.
   void terminate() { terminated_ = true; }
 
+  /// The job is stopping (`reason`: "SIGTERM", ...; also on kStop): no
+  /// more requests or steals; every item queued, and any that arrives from
+  /// now on, is reported done at once with its objects not copied; the
+  /// executor ends what it runs. Then the rank waits for kTerminate.
+  void stop(const std::string& reason);
+  bool stopping() const { return stop_.has_value(); }
+
  private:
   void give_to_thief(int thief);
   void take_items(Message& message);
   void maybe_steal();
   void maybe_send_progress();
+  void abandon(const WorkItem& item);  ///< reported done, not run: the job stops
 
   using Clock = std::chrono::steady_clock;
 
   Comm& comm_;
   S3Client& client_;
   RankStats& stats_;
+  ReportDone report_done_;
+  std::optional<Error> stop_;
   std::chrono::milliseconds progress_interval_;
   TransferExecutor executor_;
   std::deque<WorkItem> queue_;

@@ -81,6 +81,11 @@ class HttpEngine {
   std::size_t running() const { return running_; }
   int max_in_flight() const { return options_.max_in_flight; }
 
+  /// End every request now, queued or running: each completes (its on_done
+  /// called, inside this call) with CURLE_ABORTED_BY_CALLBACK. For a job
+  /// that stops; the caller makes sure nothing submits again meanwhile.
+  void cancel_all();
+
   /// Make a poll() that is waiting return now. The one method any thread may call.
   void wakeup();
 

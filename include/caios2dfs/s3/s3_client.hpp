@@ -128,6 +128,12 @@ class S3Client {
   void delete_object(const std::string& bucket, const std::string& key, std::function<void(Status)> done);
   void delete_bucket(const std::string& bucket, std::function<void(Status)> done);
 
+  /// The job is stopping: every call in flight ends now with `why` (kind
+  /// cancelled), none is retried, and every later call fails with it at
+  /// once (asynchronously, like any result). Cancels the engine's requests.
+  void stop(const Error& why);
+  bool stopped() const { return stopped_.has_value(); }
+
   const S3ClientStats& stats() const { return stats_; }
   const S3Endpoint& endpoint() const { return endpoint_; }
   HttpEngine& engine() { return engine_; }
@@ -160,6 +166,7 @@ class S3Client {
   RetryPolicy retry_;
   std::mt19937_64 random_;
   S3ClientStats stats_;
+  std::optional<Error> stopped_;
 };
 
 /// Run an asynchronous client call to completion on `engine` (tools, tests).
