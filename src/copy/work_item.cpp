@@ -57,7 +57,9 @@ std::string encode_items(const std::vector<WorkItem>& items) {
 Result<std::vector<WorkItem>> decode_items(std::string_view bytes) {
   Reader r(bytes);
   std::uint32_t count = 0;
-  if (!r.integer(count)) return wire_error("work items");
+  // Counts are checked against the bytes left: a damaged message must not
+  // make us allocate for four billion entries.
+  if (!r.count(count)) return wire_error("work items");
   std::vector<WorkItem> items;
   items.reserve(count);
   for (std::uint32_t i = 0; i < count; ++i) {
@@ -68,7 +70,7 @@ Result<std::vector<WorkItem>> decode_items(std::string_view bytes) {
     if (!r.integer(item.id) || !r.integer(kind) || !r.integer(item.offset) || !r.integer(item.length) ||
         !r.integer(item.chunk_index) || !r.integer(item.chunk_count) || !r.integer(item.object_id) ||
         !r.string(item.check_md5) || !r.integer(check_final) || !r.integer(digest) || !r.integer(algorithm) ||
-        !r.integer(item.part_size) || !r.integer(objects) || kind > 2 || digest > 3 ||
+        !r.integer(item.part_size) || !r.count(objects) || kind > 2 || digest > 3 ||
         algorithm >= kChecksumAlgorithms) {
       return wire_error("work items");
     }
@@ -118,7 +120,7 @@ Result<ItemDone> decode_done(std::string_view bytes) {
   std::uint32_t failures = 0;
   if (!r.integer(done.item_id) || !r.integer(kind) || !r.integer(done.object_id) || !r.integer(ok) ||
       !r.integer(done.bytes) || !r.integer(done.objects_copied) || !r.integer(done.objects_skipped) ||
-      !r.integer(failures) || kind > 2) {
+      !r.count(failures) || kind > 2) {
     return wire_error("item done");
   }
   done.kind = static_cast<WorkKind>(kind);

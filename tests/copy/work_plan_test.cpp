@@ -208,3 +208,16 @@ TEST_CASE("work items and done records survive the wire", "[work_item]") {
   CHECK(back->digests == done.digests);
   CHECK_FALSE(decode_done("xx").ok());
 }
+
+TEST_CASE("a damaged count is refused, not allocated for", "[work_item]") {
+  // Four billion items, objects or failures in a message of a few bytes
+  // (found by tests/fuzz/work_item_fuzz.cpp: it ran out of memory).
+  CHECK_FALSE(decode_items(std::string(4, '\xff')).ok());
+  std::string items = encode_items({WorkItem{}});
+  items.replace(items.size() - 4, 4, std::string(4, '\xff'));  // the object count, last
+  CHECK_FALSE(decode_items(items).ok());
+  ItemDone done;
+  std::string wire = encode_done(done);
+  wire.replace(8 + 1 + 8 + 1 + 8 + 4 + 4, 4, std::string(4, '\xff'));  // the failure count
+  CHECK_FALSE(decode_done(wire).ok());
+}
