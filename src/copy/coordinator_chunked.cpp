@@ -251,6 +251,7 @@ void Coordinator::publish_chunked(const ObjectRef& object, const std::optional<C
   }
   ++objects_done_;
   ++summary_.objects_copied;
+  if (destination_ != nullptr) summary_.chunked_bytes_published += object.size;
   if (verdict && verdict->verified) {
     ++stats_.verified_by_method[static_cast<std::size_t>(*verdict->verified)];
   } else if (verdict) {

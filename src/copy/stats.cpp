@@ -45,9 +45,9 @@ std::int64_t wall_clock_ns() {
 
 void add_rank_stats(RunSummary& summary, std::vector<RankStats> ranks) {
   std::sort(ranks.begin(), ranks.end(), [](const RankStats& a, const RankStats& b) { return a.rank < b.rank; });
-  summary.bytes_copied = 0;
+  summary.bytes_copied = summary.chunked_bytes_published;
   for (const RankStats& r : ranks) {
-    summary.bytes_copied += r.bytes;
+    summary.bytes_copied += r.bytes - r.chunk_bytes;
     summary.objects_copied += r.objects_copied;
     summary.objects_skipped += r.objects_skipped;
     summary.objects_failed += r.objects_failed;

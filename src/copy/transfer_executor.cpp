@@ -405,6 +405,7 @@ void TransferExecutor::complete(ObjectTransfer& transfer) {
     fail_object(item, object, *transfer.error);
   } else if (transfer.is_chunk) {
     ++stats_.chunks;
+    if (destination_ != nullptr) stats_.chunk_bytes += bytes;
     item.done.bytes += bytes;
     // rank 0 checks the whole file against it once every chunk is in.
     if (transfer.digester) item.done.digests = transfer.digester->finish().value_or(std::string());

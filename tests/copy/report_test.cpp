@@ -69,6 +69,20 @@ std::string python_fields(const std::string& json, const std::string& expression
 
 }  // namespace
 
+TEST_CASE("chunks count as copied bytes only in the files rank 0 published", "[stats]") {
+  RankStats a, b;
+  a.rank = 0;
+  a.bytes = 700;        // 300 of a whole object, 400 of chunks
+  a.chunk_bytes = 400;
+  b.rank = 1;
+  b.bytes = 500;        // all chunks: of a file that failed, say
+  b.chunk_bytes = 500;
+  RunSummary s;
+  s.chunked_bytes_published = 600;  // the one chunked file that was published
+  add_rank_stats(s, {a, b});
+  CHECK(s.bytes_copied == 300 + 600);
+}
+
 TEST_CASE("rank stats add up; the span runs from the first start to the last end", "[stats]") {
   const RunSummary s = two_rank_summary();
   CHECK(s.bytes_copied == 1000);

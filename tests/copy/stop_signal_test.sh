@@ -104,6 +104,10 @@ check_stopped() {  # DEST SIGNAL
   [[ $(field "$dest.json" "d['objects_failed']") == 0 ]] || fail "$signal: objects failed"
   copied_files "$dest" >"$dest.files"
   [[ $(wc -l <"$dest.files") == "$copied" ]] || fail "$signal: $(wc -l <"$dest.files") files in DEST, $copied copied"
+  local on_disk
+  on_disk=$(cd "$dest" && xargs -d '\n' stat -c %s <"$dest.files" | awk '{n += $1} END {print n + 0}')
+  [[ $(field "$dest.json" "d['bytes_copied']") == "$on_disk" ]] \
+    || fail "$signal: bytes_copied $(field "$dest.json" "d['bytes_copied']"), $on_disk in DEST's files"
   while IFS= read -r file; do
     cmp -s "$dest/$file" "$expected_dir/$file" || fail "$signal: $file is not its object's bytes"
   done <"$dest.files"

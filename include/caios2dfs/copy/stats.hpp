@@ -37,6 +37,9 @@ constexpr std::size_t kErrorKinds = 16;
 struct RankStats {
   std::int32_t rank = 0;
   std::uint64_t bytes = 0;            ///< bytes written to files (or read, for --bench read)
+  /// Of `bytes`, those written as chunks: they count as copied only once
+  /// rank 0 publishes their file (RunSummary::chunked_bytes_published).
+  std::uint64_t chunk_bytes = 0;
   std::uint64_t objects_copied = 0;   ///< whole objects this rank wrote (chunked ones count at rank 0)
   std::uint64_t objects_skipped = 0;
   std::uint64_t objects_failed = 0;
@@ -89,7 +92,11 @@ struct RunSummary {
   std::uint64_t objects_failed = 0;
   std::uint64_t objects_would_copy = 0;  ///< --dry-run: what a real run would copy
   std::uint64_t directory_markers = 0;
+  /// Bytes in published files: whole objects' bytes from the ranks, and
+  /// chunked files' sizes when rank 0 published them (not chunks of a file
+  /// that failed or was given up).
   std::uint64_t bytes_copied = 0;
+  std::uint64_t chunked_bytes_published = 0;
   std::uint64_t iterations = 1;
   double seconds = 0;  ///< latest end - earliest start over all ranks
   double wall_seconds = 0;  ///< whole run at rank 0, listing included
