@@ -117,6 +117,8 @@ CopyJob make_copy_job(const CopyOptions& options, S3Location source, PathFilter 
   job.iterations = options.iterations;
   job.transfers = options.transfers;
   job.checkers = options.checkers;
+  job.max_duration = options.max_duration;
+  job.cutoff_soft = options.cutoff_soft;
   job.file_threads = options.file_threads;
   job.verify = !options.ignore_checksum;
   job.retries = options.retries;

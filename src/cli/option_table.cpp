@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <cctype>
 #include <chrono>
 #include <string>
 #include <utility>
@@ -120,11 +121,27 @@ constexpr std::array kOptions{
                  s.options.retries = value_or_fail(parse_whole_int(use.name, text(use), 0));
                }},
     OptionSpec{.name = "--timeout", .metavar = "DURATION", .section = performance,
-               .help = "retry a request when no byte arrived for this long (default 60s;\n0: never)",
+               .help = "retry a request stalled this long (default 60s; 0: never)",
                .set = [](FlagState& s, const FlagUse& use) {
                  // 0 turns the stall check off (HttpEngine); a fraction of a second rounds up, never to off.
                  s.options.stall_timeout = std::chrono::ceil<std::chrono::seconds>(
                      value_or_fail(parse_duration_value(use.name, text(use))));
+               }},
+    OptionSpec{.name = "--max-duration", .metavar = "DURATION", .section = performance,
+               .help = "stop in order after this long, exit 10 (default 0: never)",
+               .set = [](FlagState& s, const FlagUse& use) {
+                 s.options.max_duration = value_or_fail(parse_duration_value(use.name, text(use)));
+               }},
+    OptionSpec{.name = "--cutoff-mode", .metavar = "hard|soft", .section = performance,
+               .help = "at --max-duration: hard ends transfers, soft lets them finish",
+               .set = [](FlagState& s, const FlagUse& use) {
+                 std::string mode(text(use));
+                 for (char& c : mode) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+                 if (mode != "hard" && mode != "soft") {
+                   fail(fmt::format("--cutoff-mode takes hard or soft (rclone's cautious is not supported), got '{}'",
+                                    text(use)));
+                 }
+                 s.options.cutoff_soft = mode == "soft";
                }},
     OptionSpec{.name = "--contimeout", .metavar = "DURATION", .section = performance,
                .help = "TCP/TLS connect timeout, above 0 (default 10s)",
@@ -163,8 +180,7 @@ constexpr std::array kOptions{
                .help = "write a JSON report at the end (default: none)",
                .set = [](FlagState& s, const FlagUse& use) { s.options.report = nonempty(use, "FILE"); }},
     OptionSpec{.name = "--failed-list", .metavar = "FILE", .section = output,
-               .help = "write the failed paths there, ready for --files-from\n"
-                       "(default: REPORT.failed with --report, else none)",
+               .help = "failed paths, for --files-from (default REPORT.failed)",
                .set = [](FlagState& s, const FlagUse& use) { s.options.failed_list = nonempty(use, "FILE"); }},
     OptionSpec{.name = "--verbose", .short_name = 'v', .section = output,
                .help = "more messages; repeat for more (-vv)",

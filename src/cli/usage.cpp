@@ -51,13 +51,13 @@ Skipping: by default an object is skipped when its DEST file exists with the obj
 and modification time; with --ignore-existing, whenever it exists; with --checksum, when
 it has the object's size and MD5 (size alone where no MD5 is known, as rclone does).
 
-Integrity: bytes are checked against the object's MD5 (ETag, or rclone's md5chksum) before a
-file gets its name; a mismatch is fetched again. The summary counts what was not checked.
+Integrity: bytes are checked against the store's MD5 or checksum before a file gets its name.
 
 Exit codes:
   0  every object copied or rightly skipped
   1  some objects failed (see --report, --failed-list); rerun to fetch only what is missing
   2  bad usage, config or credentials, or bucket unreachable: found before any data moves
+  4  stopped by SIGTERM, SIGINT or SIGUSR1 (10: by --max-duration) before done; rerun to finish
 
 Examples:
   srun --mpi=pmix -N 4 --ntasks-per-node=8 caios2dfs-mpi cw:models/llama /lustre/models

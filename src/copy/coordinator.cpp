@@ -205,15 +205,21 @@ void Coordinator::record_failure(const std::string& key, const Error& error) {
   record_failure(ObjectFailure{key, error.to_string(), static_cast<std::uint8_t>(error.kind)});
 }
 
-void Coordinator::stop(const std::string& reason) {
-  if (stop_reason_) return;
+void Coordinator::stop(const std::string& reason, bool soft) {
+  if (stop_reason_) {
+    if (soft || !stop_soft_) return;
+    stop_soft_ = false;  // a signal after a soft cutoff: end the transfers in flight too
+    for (int rank = 1; rank < comm_.size(); ++rank) comm_.send(rank, kStop, encode_stop(StopOrder{reason, false}));
+    return;
+  }
   stop_reason_ = reason;
+  stop_soft_ = soft;
   summary_.stopped_by = reason;
   if (job_.verbosity >= 0) {
-    fmt::print(stderr, "caios2dfs-mpi: {}: stopping: no new transfers; the report will list what is not done\n",
-               reason);
+    fmt::print(stderr, "caios2dfs-mpi: {}: stopping: no new transfers{}; the report will list what is not done\n",
+               reason, soft ? ", those in flight finish" : "");
   }
-  for (int rank = 1; rank < comm_.size(); ++rank) comm_.send(rank, kStop, reason);
+  for (int rank = 1; rank < comm_.size(); ++rank) comm_.send(rank, kStop, encode_stop(StopOrder{reason, soft}));
   source_.stop(reason);
   // Work planned and not yet sent is given up here (deal() now gives up).
   for (std::vector<WorkItem>& items : dealt_) {
@@ -309,7 +315,9 @@ int Coordinator::finish(std::vector<RankStats> ranks, double wall_seconds) {
   int status = summary_.objects_failed > 0 || !summary_.listing_complete ? 1 : 0;
   // Stopped before it was done: its own status, so that a script can tell
   // "run me again" from "something failed".
-  if (stop_reason_ && (!summary_.not_done.empty() || !summary_.listing_complete)) status = 4;
+  if (stop_reason_ && (!summary_.not_done.empty() || !summary_.listing_complete)) {
+    status = *stop_reason_ == kMaxDurationStop ? 10 : 4;
+  }
   if (summary_.objects_listed == 0 && !prefix_.empty()) {
     // rclone copies a single object when SOURCE names one; we copy trees.
     fmt::print(stderr, "caios2dfs-mpi: note: no objects under '{}' (SOURCE names a directory-like prefix; "

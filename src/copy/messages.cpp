@@ -22,6 +22,13 @@ Result<std::uint64_t> decode_progress(std::string_view payload) {
   return bytes;
 }
 
+std::string encode_stop(const StopOrder& order) { return (order.soft ? "s" : "h") + order.reason; }
+
+StopOrder decode_stop(std::string_view payload) {
+  if (payload.empty()) return StopOrder{"a stop", false};
+  return StopOrder{std::string(payload.substr(1)), payload.front() == 's'};
+}
+
 Error stop_error(const std::string& reason) {
   return make_error(ErrorKind::cancelled, "copy", "", fmt::format("not copied: the job was stopped by {}", reason));
 }

@@ -54,13 +54,25 @@ void on_stop_signal(Comm& comm, Worker& worker, Coordinator* coordinator, int si
   worker.stop(reason);
 }
 
+/// Rank 0's --max-duration: when the job has run this long, stop it in order.
+struct Deadline {
+  std::optional<Clock::time_point> at;
+  bool soft = false;
+};
+
 void event_loop(Comm& comm, Worker& worker, SourceService& service, Coordinator* coordinator,
-                const StopSignals* signals) {
+                const StopSignals* signals, Deadline deadline) {
   bool signal_seen = false;
   while (!worker.terminated()) {
     if (signals != nullptr && !signal_seen && signals->received() != 0) {
       signal_seen = true;
       on_stop_signal(comm, worker, coordinator, signals->received());
+    }
+    if (coordinator != nullptr && deadline.at && Clock::now() >= *deadline.at) {
+      deadline.at.reset();
+      const std::string reason(kMaxDurationStop);
+      coordinator->stop(reason, deadline.soft);
+      worker.stop(reason, deadline.soft);
     }
     const bool busy = worker.busy();
     worker.poll_io();
@@ -140,7 +152,9 @@ int run_copy(Comm& comm, S3Client& client, FileBackend& backend, const CopyJob& 
 
   // Every rank runs the listing requests rank 0 sends it.
   SourceService service(comm, client, stats);
-  event_loop(comm, worker, service, coordinator.get(), signals);
+  Deadline deadline{std::nullopt, job.cutoff_soft};
+  if (job.max_duration.count() > 0) deadline.at = started + job.max_duration;
+  event_loop(comm, worker, service, coordinator.get(), signals, deadline);
   // After termination only empty steal replies, unanswered steal requests
   // and progress reports can still be in flight at rank 0, besides the last
   // done records: every item was done.

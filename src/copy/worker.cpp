@@ -50,15 +50,16 @@ void Worker::enqueue(WorkItem item) {
   queue_.push_back(std::move(item));
 }
 
-void Worker::stop(const std::string& reason) {
-  if (stop_) return;
-  stop_ = stop_error(reason);
-  std::deque<WorkItem> queued = std::move(queue_);
-  queue_.clear();
-  for (const WorkItem& item : queued) abandon(item);
-  executor_.stop(*stop_);
+void Worker::stop(const std::string& reason, bool soft) {
+  if (!stop_) {
+    stop_ = stop_error(reason);
+    std::deque<WorkItem> queued = std::move(queue_);
+    queue_.clear();
+    for (const WorkItem& item : queued) abandon(item);
+    executor_.stop(*stop_);
+  }
   // Last: it ends the requests in flight, whose callbacks run now.
-  client_.stop(*stop_);
+  if (!soft) client_.stop(*stop_);
 }
 
 void Worker::abandon(const WorkItem& item) { report_done_(abandoned_item(item, *stop_)); }
@@ -99,9 +100,11 @@ bool Worker::handle(Message& message) {
     case kTerminate:
       terminated_ = true;
       return true;
-    case kStop:
-      stop(message.payload);
+    case kStop: {
+      const StopOrder order = decode_stop(message.payload);
+      stop(order.reason, order.soft);
       return true;
+    }
     default:
       return false;
   }

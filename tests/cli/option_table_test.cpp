@@ -56,6 +56,8 @@ TEST_CASE("every flag parses --flag VALUE and --flag=VALUE alike", "[option_tabl
       {"--io", {"mpiio"}},
       {"--transfers", {"4"}},
       {"--checkers", {"32"}},
+      {"--max-duration", {"90s"}},
+      {"--cutoff-mode", {"soft"}},
       {"--file-threads", {"8"}},
       {"--multi-thread-cutoff", {"1G"}},
       {"--chunk-size", {"8M"}},

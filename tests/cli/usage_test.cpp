@@ -27,7 +27,8 @@ TEST_CASE("the help text: every flag, every default, within 100 columns", "[copy
       "--config", "--endpoint", "--region", "--addressing", "--s3-force-path-style", "--ca-bundle", "--transfers",
       "--multi-thread-cutoff", "--chunk-size", "--buffer-size", "--files-from", "--include", "--exclude",
       "--ignore-existing", "--dry-run", "-n,", "--io", "--direct-io", "--stats", "--report", "--failed-list", "--retries",
-      "--timeout", "--contimeout", "-v,", "--verbose", "-q,", "--quiet", "--bench", "--iterations", "--bench-files",
+      "--timeout", "--contimeout", "--max-duration", "--cutoff-mode", "-v,", "--verbose", "-q,", "--quiet",
+      "--bench", "--iterations", "--bench-files",
       "--bench-size", "--keep", "-h,", "--help", "-V,", "--version"};
   for (const std::string& flag : flags) {
     INFO(flag);
@@ -37,7 +38,7 @@ TEST_CASE("the help text: every flag, every default, within 100 columns", "[copy
   }
   for (const char* piece :
        {"(default 16)", "(default 64M)", "(default 4M)", "(default 10)", "(default 60s", "(default 10s)",
-        "(default posix)", "(default 1)", "(default: REPORT.failed", "64M", "1G", "1m30s", "KiB", "bare number",
+        "(default posix)", "(default 1)", "(default REPORT.failed)", "64M", "1G", "1m30s", "KiB", "bare number",
         "RCLONE_CONFIG", "~/.config/rclone/rclone.conf", "RCLONE_CONFIG_<REMOTE>_", "AWS_ACCESS_KEY_ID",
         "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_REGION", "AWS_PROFILE", "~/.aws",
         "size", "modification time", "Exit codes", "srun --mpi=pmix", "mpirun", "s3://BUCKET[/PREFIX]",

@@ -10,7 +10,11 @@
 #      left; then a rerun completes, byte for byte, status 0;
 #  (b) SIGUSR1 to mpirun, which passes it on (`sbatch --signal=USR1@120`):
 #      the same orderly stop, stopped_by SIGUSR1;
-#  (c) a second signal ends the ranks at once (status 128 + the signal).
+#  (c) a second signal ends the ranks at once (status 128 + the signal);
+#  (d) --max-duration 3s: the same orderly stop, status 10 as rclone's; the
+#      server saw bodies abandoned mid-way (hard, the default)...
+#  (e) ...and none with --cutoff-mode soft, where the transfers in flight
+#      at the cutoff finish.
 #   tests/copy/stop_signal_test.sh BUILD_DIR
 set -uo pipefail
 PROG=stop_signal_test
@@ -39,7 +43,7 @@ objects += [{"key": f"big/chunked{i}.bin", "size": 24 << 20, "seed": 100 + i} fo
 json.dump({"bucket": "stop", "objects": objects}, open(sys.argv[1], "w"))
 PY
 python3 "$REPO/scripts/fake-s3" --spec "$WORK/spec.json" --write-objects "$WORK/expected" --rate-mib-s 2 \
-  --port-file "$WORK/port" &
+  --port-file "$WORK/port" --log "$WORK/server.log" &
 server_pid=$!
 for _ in $(seq 600); do [[ -s $WORK/port ]] && break; sleep 0.1; done
 [[ -s $WORK/port ]] || fail "fake-s3 did not start"
@@ -47,9 +51,11 @@ export AWS_ENDPOINT_URL=http://127.0.0.1:$(cat "$WORK/port")
 expected_dir=$WORK/expected/stop
 total=50
 
-start_copy() {  # DEST: mpirun in the background, its pid in mpirun_pid
+start_copy() {  # DEST [ARGS...]: mpirun in the background, its pid in mpirun_pid
+  local dest=$1
+  shift
   mpirun --oversubscribe -np 4 "$BIN" --stats 0 --transfers 4 --multi-thread-cutoff 16M --chunk-size 4M \
-    --report "$1.json" s3://stop "$1" >"$1.log" 2>&1 &
+    --report "$dest.json" "$@" s3://stop "$dest" >"$dest.log" 2>&1 &
   mpirun_pid=$!
 }
 wait_copy() {  # SECONDS: the copy's status (124 when it did not end in time)
@@ -89,12 +95,12 @@ stop_part_way() {  # DEST SIGNAL TARGET(ranks|mpirun)
   local status=$?
   (( status == 4 )) || { tail -20 "$dest.log"; fail "$signal: status $status, not 4"; }
   (( SECONDS - signalled <= 10 )) || fail "$signal: $((SECONDS - signalled)) s from the signal to the end, not 10 at most"
-  check_stopped "$dest" "$signal"
+  check_stopped "$dest" "SIG$signal"
 }
 
-check_stopped() {  # DEST SIGNAL
+check_stopped() {  # DEST STOPPED_BY
   local dest=$1 signal=$2 copied not_done listed
-  [[ $(field "$dest.json" "d['interrupted'], d['stopped_by']") == "(True, 'SIG$signal')" ]] \
+  [[ $(field "$dest.json" "d['interrupted'], d['stopped_by']") == "(True, '$signal')" ]] \
     || fail "$signal: the report does not say interrupted by $signal"
   copied=$(field "$dest.json" "d['objects_copied']")
   not_done=$(field "$dest.json" "d['objects_not_done']")
@@ -117,7 +123,7 @@ check_stopped() {  # DEST SIGNAL
   local left
   left=$(find "$dest/.caios2dfs-staging" -type f 2>/dev/null | wc -l)
   (( left == 0 )) || fail "$signal: $left temporary files left in DEST"
-  grep -q "STOPPED   by SIG$signal" "$dest.log" || fail "$signal: no STOPPED line in the summary"
+  grep -q -- "STOPPED   by $signal" "$dest.log" || fail "$signal: no STOPPED line in the summary"
   say "$signal: stopped part-way in order: $copied copied and checked, $not_done not done, no temporary file"
 }
 
@@ -149,3 +155,21 @@ status=$?
 (( status == 130 || status == 143 )) || { tail -5 "$dest.log"; fail "two signals: status $status, not 128 + the signal"; }
 [[ ! -e $dest.json ]] || fail "two signals: a report was written, so the second signal did not end the job at once"
 say "two signals: the ranks ended at once (status $status), no orderly stop"
+
+# (d), (e) --max-duration, hard then soft: bodies the server saw abandoned.
+for mode in hard soft; do
+  dest=$WORK/max-$mode
+  log_lines=$(wc -l <"$WORK/server.log")
+  start_copy "$dest" --max-duration 3s --cutoff-mode "$mode"
+  wait_copy 60
+  status=$?
+  (( status == 10 )) || { tail -20 "$dest.log"; fail "--max-duration ($mode): status $status, not 10"; }
+  check_stopped "$dest" --max-duration
+  aborted=$(tail -n +"$((log_lines + 1))" "$WORK/server.log" | grep -c '^ABORTED GET' || true)
+  if [[ $mode == hard ]]; then
+    (( aborted > 0 )) || fail "--max-duration (hard): no transfer was abandoned mid-way"
+  else
+    (( aborted == 0 )) || fail "--max-duration (soft): $aborted transfers abandoned mid-way, not finished"
+  fi
+  say "--max-duration 3s ($mode): status 10; the server logged $aborted GET bodies abandoned mid-way"
+done

@@ -52,6 +52,8 @@ struct CopyOptions {
   int retries = 10;                                 ///< --retries: per request
   std::chrono::seconds stall_timeout{60};           ///< --timeout: no byte for this long -> retry
   std::chrono::milliseconds connect_timeout{10'000};  ///< --contimeout
+  std::chrono::milliseconds max_duration{0};        ///< --max-duration (0: none)
+  bool cutoff_soft = false;                         ///< --cutoff-mode soft: let transfers in flight finish
   int verbosity = 0;                                ///< -v (+1), -q (-1)
 
   // Benchmark modes (issue 5): --bench read|write, --iterations, --bench-files, --bench-size, --keep

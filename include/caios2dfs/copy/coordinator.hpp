@@ -60,11 +60,13 @@ class Coordinator {
   /// False for other tags.
   bool handle(Message& message);
 
-  /// The job is stopping (`reason`: "SIGTERM", ...): no more listing, no
-  /// more dealing (items created from now on are given up at once), and
-  /// every other rank is told (kStop). The job then ends as usual once
-  /// every item has reported done, its objects copied or given up.
-  void stop(const std::string& reason);
+  /// The job is stopping (`reason`: "SIGTERM", ..., kMaxDurationStop): no
+  /// more listing, no more dealing (items created from now on are given up
+  /// at once), and every other rank is told (kStop; `soft`: transfers in
+  /// flight finish). The job then ends as usual once every item has
+  /// reported done, its objects copied or given up. A hard stop after a
+  /// soft one ends the transfers in flight too.
+  void stop(const std::string& reason, bool soft = false);
 
   /// After the collective gather: the summary, the report files and the
   /// exit status (0 or 1). `wall_seconds` is the whole run at rank 0.
@@ -103,6 +105,7 @@ class Coordinator {
   Comm& comm_;
   S3Client& client_;
   std::optional<std::string> stop_reason_;  ///< set once the job stops
+  bool stop_soft_ = false;
   Destination* destination_;
   const CopyJob& job_;
   const std::string prefix_;  ///< the source prefix as a directory ("dir/" or "")

@@ -47,6 +47,11 @@ struct CopyJob {
   int retries = 10;    ///< --retries: per request, and bounds refetches after a mismatch
 
   int transfers = 16;                                ///< requests in flight per rank
+  /// --max-duration (0: none): rank 0 stops the job in order this long
+  /// after it started; `cutoff_soft`: the transfers in flight then finish
+  /// (rclone's --cutoff-mode soft), else they are abandoned as on a signal.
+  std::chrono::milliseconds max_duration{0};
+  bool cutoff_soft = false;
   int checkers = 64;                                 ///< listing requests (pages, HEADs) in flight over the job
   int file_threads = -1;                             ///< most file-call threads per rank (-1: default)
   std::uint64_t multi_thread_cutoff = 64ull << 20;  ///< objects of this size or more are chunked

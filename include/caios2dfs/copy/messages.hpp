@@ -22,12 +22,25 @@ enum MessageTag : int {
   kSourceTask = 7,    ///< rank 0 -> any rank: encode_task(), a listing page or HEADs to run
   kSourceResult = 8,  ///< that rank -> rank 0: encode_result(), what the store said
   kStopRequest = 9,   ///< any rank -> rank 0: a stop signal arrived here (payload: its name)
-  kStop = 10,         ///< rank 0 -> workers: the job is stopping (payload: why)
+  kStop = 10,         ///< rank 0 -> workers: the job is stopping (payload: encode_stop())
 };
 
 /// Bytes a rank has moved so far.
 std::string encode_progress(std::uint64_t bytes);
 Result<std::uint64_t> decode_progress(std::string_view payload);
+
+/// The reason a job stopped by --max-duration gives (exit status 10, as
+/// rclone's; a signal's is its name and status 4).
+inline constexpr std::string_view kMaxDurationStop = "--max-duration";
+
+/// kStop's payload: why, and whether the transfers in flight may finish
+/// (--cutoff-mode soft) or end now.
+struct StopOrder {
+  std::string reason;
+  bool soft = false;
+};
+std::string encode_stop(const StopOrder& order);
+StopOrder decode_stop(std::string_view payload);
 
 /// What an object not copied because the job stopped failed with (kind
 /// cancelled): `reason` is what stopped it ("SIGTERM", ...).

@@ -55,10 +55,11 @@ class Worker {
   void terminate() { terminated_ = true; }
 
   /// The job is stopping (`reason`: "SIGTERM", ...; also on kStop): no
-  /// more requests or steals; every item queued, and any that arrives from
-  /// now on, is reported done at once with its objects not copied; the
-  /// executor ends what it runs. Then the rank waits for kTerminate.
-  void stop(const std::string& reason);
+  /// more steals; every item queued, and any that arrives from now on, is
+  /// reported done at once with its objects not copied; the executor starts
+  /// no new object. `soft`: the GETs in flight finish; else they end now
+  /// (a later hard stop ends them too). Then the rank waits for kTerminate.
+  void stop(const std::string& reason, bool soft = false);
   bool stopping() const { return stop_.has_value(); }
 
  private:
