@@ -2,8 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <sys/statvfs.h>
+
 #include <algorithm>
 
+#include "caios2dfs/base/units.hpp"
 #include "caios2dfs/copy/integrity.hpp"
 #include "caios2dfs/copy/key_path.hpp"
 #include "caios2dfs/copy/messages.hpp"
@@ -27,6 +30,14 @@ PlanLimits plan_limits(const CopyJob& job) {
   limits.chunk_size = job.chunk_size;
   limits.batch_bytes = std::max<std::uint64_t>(job.chunk_size, 1);
   return limits;
+}
+
+/// "N free of M" on the file system of `path`, for the message of a full DEST.
+std::string free_space_text(const std::string& path) {
+  struct statvfs vfs {};
+  if (::statvfs(path.c_str(), &vfs) != 0) return "its free space is unknown";
+  const auto block = static_cast<std::uint64_t>(vfs.f_frsize);
+  return fmt::format("{} free of {}", format_bytes(vfs.f_bavail * block), format_bytes(vfs.f_blocks * block));
 }
 
 RunSummary initial_summary(const CopyJob& job) {
@@ -205,7 +216,7 @@ void Coordinator::record_failure(const std::string& key, const Error& error) {
   record_failure(ObjectFailure{key, error.to_string(), static_cast<std::uint8_t>(error.kind)});
 }
 
-void Coordinator::stop(const std::string& reason, bool soft) {
+void Coordinator::stop(const std::string& reason, bool soft, bool dest_failed) {
   if (stop_reason_) {
     if (soft || !stop_soft_) return;
     stop_soft_ = false;  // a signal after a soft cutoff: end the transfers in flight too
@@ -214,8 +225,13 @@ void Coordinator::stop(const std::string& reason, bool soft) {
   }
   stop_reason_ = reason;
   stop_soft_ = soft;
+  stop_failed_ = dest_failed;
   summary_.stopped_by = reason;
-  if (job_.verbosity >= 0) {
+  if (dest_failed) {
+    // One message for what would otherwise be an error line per object.
+    fmt::print(stderr, "caios2dfs-mpi: ERROR: DEST {} cannot take more: {}; {}. Stopping: free space (or choose "
+               "another DEST) and rerun to copy the rest\n", job_.dest, reason, free_space_text(job_.dest));
+  } else if (job_.verbosity >= 0) {
     fmt::print(stderr, "caios2dfs-mpi: {}: stopping: no new transfers{}; the report will list what is not done\n",
                reason, soft ? ", those in flight finish" : "");
   }
@@ -312,10 +328,19 @@ int Coordinator::finish(std::vector<RankStats> ranks, double wall_seconds) {
   summary_.listing_complete = source_.complete();
   summary_.listing_error = source_.error();
   add_rank_stats(summary_, std::move(ranks));
+  if (stop_failed_) {
+    // DEST failed for every object: those not copied failed, for the
+    // failed list and --files-from, with the reason.
+    for (const std::string& key : summary_.not_done) {
+      summary_.failed.push_back(ObjectFailure{key, fmt::format("not copied: DEST failed: {}", *stop_reason_),
+                                              static_cast<std::uint8_t>(ErrorKind::io)});
+    }
+    summary_.objects_failed += summary_.not_done.size();
+  }
   int status = summary_.objects_failed > 0 || !summary_.listing_complete ? 1 : 0;
   // Stopped before it was done: its own status, so that a script can tell
   // "run me again" from "something failed".
-  if (stop_reason_ && (!summary_.not_done.empty() || !summary_.listing_complete)) {
+  if (stop_reason_ && !stop_failed_ && (!summary_.not_done.empty() || !summary_.listing_complete)) {
     status = *stop_reason_ == kMaxDurationStop ? 10 : 4;
   }
   if (summary_.objects_listed == 0 && !prefix_.empty()) {

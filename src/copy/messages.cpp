@@ -22,11 +22,13 @@ Result<std::uint64_t> decode_progress(std::string_view payload) {
   return bytes;
 }
 
-std::string encode_stop(const StopOrder& order) { return (order.soft ? "s" : "h") + order.reason; }
+std::string encode_stop(const StopOrder& order) {
+  return (order.failed ? "f" : order.soft ? "s" : "h") + order.reason;
+}
 
 StopOrder decode_stop(std::string_view payload) {
-  if (payload.empty()) return StopOrder{"a stop", false};
-  return StopOrder{std::string(payload.substr(1)), payload.front() == 's'};
+  if (payload.empty()) return StopOrder{"a stop", false, false};
+  return StopOrder{std::string(payload.substr(1)), payload.front() == 's', payload.front() == 'f'};
 }
 
 Error stop_error(const std::string& reason) {

@@ -30,9 +30,10 @@ bool deliver_messages(Comm& comm, Worker& worker, SourceService& service, Coordi
   while (std::optional<Message> message = comm.try_receive()) {
     any = true;
     if (worker.handle(*message) || service.handle(*message)) continue;
-    if (coordinator != nullptr && message->tag == kStopRequest) {  // a signal on another rank
-      coordinator->stop(message->payload);
-      worker.stop(message->payload);
+    if (coordinator != nullptr && message->tag == kStopRequest) {  // a signal, or DEST failed, on another rank
+      const StopOrder order = decode_stop(message->payload);
+      coordinator->stop(order.reason, false, order.failed);
+      worker.stop(order.reason);
       continue;
     }
     if (coordinator != nullptr && coordinator->handle(*message)) continue;
@@ -49,7 +50,19 @@ void on_stop_signal(Comm& comm, Worker& worker, Coordinator* coordinator, int si
   if (coordinator != nullptr) {
     coordinator->stop(reason);
   } else {
-    comm.send(0, kStopRequest, reason);
+    comm.send(0, kStopRequest, encode_stop(StopOrder{reason, false, false}));
+  }
+  worker.stop(reason);
+}
+
+/// DEST failed here in a way every object would (disk full, quota, read
+/// only): stop the job now instead of failing each remaining object.
+void on_dest_failure(Comm& comm, Worker& worker, Coordinator* coordinator, const Error& error) {
+  const std::string reason = error.to_string();
+  if (coordinator != nullptr) {
+    coordinator->stop(reason, false, true);
+  } else {
+    comm.send(0, kStopRequest, encode_stop(StopOrder{reason, false, true}));
   }
   worker.stop(reason);
 }
@@ -68,6 +81,7 @@ void event_loop(Comm& comm, Worker& worker, SourceService& service, Coordinator*
       signal_seen = true;
       on_stop_signal(comm, worker, coordinator, signals->received());
     }
+    if (!worker.stopping() && worker.dest_failure()) on_dest_failure(comm, worker, coordinator, *worker.dest_failure());
     if (coordinator != nullptr && deadline.at && Clock::now() >= *deadline.at) {
       deadline.at.reset();
       const std::string reason(kMaxDurationStop);

@@ -1,5 +1,7 @@
 #include "caios2dfs/copy/transfer_executor.hpp"
 
+#include <cerrno>
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -145,33 +147,16 @@ void TransferExecutor::poll_files() {
   work_ns_counted_ = work_ns;
 }
 
-void TransferExecutor::stop(const Error& why) {
-  if (stop_) return;
-  stop_ = why;
-  for (auto it = active_.begin(); it != active_.end();) {
-    ActiveItem& item = **it;
-    ++it;  // the item may finish (and be erased) below
-    while (item.next_object < item.item.objects.size()) fail_object(item, item.item.objects[item.next_object++], why);
-    maybe_finish_item(item);
-  }
-  std::deque<TransferPtr> opened = std::move(opened_);
-  opened_.clear();
-  for (const TransferPtr& transfer : opened) abandon_opened(transfer);
-}
-
-void TransferExecutor::abandon_opened(const TransferPtr& transfer) {
-  transfer->get_done = true;
-  transfer->result = Result<GetResult>(*stop_);
-  ++finishing_;
-  submit_finish(transfer);
-}
-
 void TransferExecutor::fail_object(ActiveItem& item, const ObjectRef& object, const Error& error) {
   if (item.item.kind != WorkKind::batch) item.done.chunk_ok = false;
   if (error.kind == ErrorKind::cancelled) {
     // Not a failure: the job stopped. Rank 0 lists it as not done.
     item.done.failures.push_back(ObjectFailure{object.key, error.to_string(), static_cast<std::uint8_t>(error.kind)});
     return;
+  }
+  if (error.kind == ErrorKind::io && !dest_failure_ &&
+      (error.sys_errno == ENOSPC || error.sys_errno == EDQUOT || error.sys_errno == EROFS)) {
+    dest_failure_ = error;
   }
   // A chunk's failure is counted once per object, by rank 0, when the last
   // chunk of that object reports in.

@@ -65,8 +65,11 @@ class Coordinator {
   /// at once), and every other rank is told (kStop; `soft`: transfers in
   /// flight finish). The job then ends as usual once every item has
   /// reported done, its objects copied or given up. A hard stop after a
-  /// soft one ends the transfers in flight too.
-  void stop(const std::string& reason, bool soft = false);
+  /// soft one ends the transfers in flight too. `dest_failed`: `reason` is
+  /// a failure of DEST that every object would share (disk full...): said
+  /// once, with DEST's free space, and the objects not copied then count
+  /// as failed (exit 1, in the failed list).
+  void stop(const std::string& reason, bool soft = false, bool dest_failed = false);
 
   /// After the collective gather: the summary, the report files and the
   /// exit status (0 or 1). `wall_seconds` is the whole run at rank 0.
@@ -106,6 +109,7 @@ class Coordinator {
   S3Client& client_;
   std::optional<std::string> stop_reason_;  ///< set once the job stops
   bool stop_soft_ = false;
+  bool stop_failed_ = false;  ///< stopped because DEST failed for everyone
   Destination* destination_;
   const CopyJob& job_;
   const std::string prefix_;  ///< the source prefix as a directory ("dir/" or "")

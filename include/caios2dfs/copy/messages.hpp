@@ -21,7 +21,7 @@ enum MessageTag : int {
   kWork = 6,          ///< rank 0 -> worker: encode_items() dealt to it
   kSourceTask = 7,    ///< rank 0 -> any rank: encode_task(), a listing page or HEADs to run
   kSourceResult = 8,  ///< that rank -> rank 0: encode_result(), what the store said
-  kStopRequest = 9,   ///< any rank -> rank 0: a stop signal arrived here (payload: its name)
+  kStopRequest = 9,   ///< any rank -> rank 0: stop the job (a signal here, DEST failed): encode_stop()
   kStop = 10,         ///< rank 0 -> workers: the job is stopping (payload: encode_stop())
 };
 
@@ -38,6 +38,9 @@ inline constexpr std::string_view kMaxDurationStop = "--max-duration";
 struct StopOrder {
   std::string reason;
   bool soft = false;
+  /// DEST failed for every object (disk full...): what was not copied has
+  /// failed (exit 1, in the failed list), not merely stopped.
+  bool failed = false;
 };
 std::string encode_stop(const StopOrder& order);
 StopOrder decode_stop(std::string_view payload);

@@ -108,6 +108,9 @@ class TransferExecutor {
   /// (S3Client::stop) and nothing is fetched again. Their temporary files
   /// are removed as for any failure, and their items report done.
   void stop(const Error& why);
+  /// The first failure that no object in DEST can escape (ENOSPC, EDQUOT,
+  /// EROFS): the job should stop rather than fail every object in turn.
+  const std::optional<Error>& dest_failure() const { return dest_failure_; }
   /// Run what the file-call threads finished; updates the rank's stats
   /// (threads used, time in file calls). Call from the event loop, never
   /// from inside a curl callback.
@@ -152,6 +155,7 @@ class TransferExecutor {
   int running_ = 0;                 ///< GETs in flight (stage 2)
   int finishing_ = 0;               ///< GET done, writes or stage 3 pending
   std::optional<Error> stop_;  ///< set once the job stops
+  std::optional<Error> dest_failure_;
   std::int64_t busy_since_ns_ = 0;
   std::int64_t work_ns_counted_ = 0;  ///< files_.work_ns() already added to the stats
   /// Declared last, destroyed first: it runs the work still queued while the

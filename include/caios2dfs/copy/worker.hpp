@@ -61,6 +61,8 @@ class Worker {
   /// (a later hard stop ends them too). Then the rank waits for kTerminate.
   void stop(const std::string& reason, bool soft = false);
   bool stopping() const { return stop_.has_value(); }
+  /// The executor's failure that every object in DEST would share (disk full...).
+  const std::optional<Error>& dest_failure() const { return executor_.dest_failure(); }
 
  private:
   void give_to_thief(int thief);
