@@ -65,6 +65,7 @@ Coordinator::Coordinator(Comm& comm, S3Client& client, Destination* destination,
       keep_local_(std::move(keep_local)),
       requests_(comm.size() > 1 ? std::unique_ptr<SourceRequests>(std::make_unique<SpreadRequests>(comm))
                                 : std::make_unique<LocalRequests>(client, stats)),
+      spread_(dynamic_cast<SpreadRequests*>(requests_.get())),
       source_(client, *requests_,
               ObjectSource::Spec{job.source.bucket, prefix_, job.files_from, job.iterations, job.checkers},
               ObjectSource::Callbacks{[this](ObjectEntry&& entry) { take_object(std::move(entry)); },
@@ -288,7 +289,7 @@ bool Coordinator::handle(Message& message) {
     on_item_done(std::move(done).value());
     return true;
   }
-  if (auto* spread = dynamic_cast<SpreadRequests*>(requests_.get()); spread != nullptr && spread->handle(message)) {
+  if (spread_ != nullptr && spread_->handle(message)) {
     return true;
   }
   if (message.tag == kProgress) {

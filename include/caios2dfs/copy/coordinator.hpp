@@ -116,6 +116,7 @@ class Coordinator {
   RankStats& stats_;
   KeepLocal keep_local_;
   std::unique_ptr<SourceRequests> requests_;  ///< where the listing's requests run
+  SpreadRequests* spread_;  ///< requests_ when spread over the ranks (their answers arrive as messages), else null
   ObjectSource source_;
   WorkPlanner planner_;
   ChunkTracker tracker_;
