@@ -117,6 +117,7 @@ CopyJob make_copy_job(const CopyOptions& options, S3Location source, PathFilter 
   job.iterations = options.iterations;
   job.transfers = options.transfers;
   job.checkers = options.checkers;
+  job.list_chunk = options.list_chunk;
   job.max_duration = options.max_duration;
   job.cutoff_soft = options.cutoff_soft;
   job.file_threads = options.file_threads;

@@ -94,6 +94,12 @@ constexpr std::array kOptions{
                .set = [](FlagState& s, const FlagUse& use) {
                  s.options.checkers = value_or_fail(parse_whole_int(use.name, text(use), 1, 1024));
                }},
+    OptionSpec{.name = "--s3-list-chunk", .metavar = "N", .section = performance,
+               .help = "keys asked for per listing page, 1 to 1000 (default 1000)",
+               .set = [](FlagState& s, const FlagUse& use) {
+                 // S3 answers at most 1000 whatever is asked; rclone's default.
+                 s.options.list_chunk = value_or_fail(parse_whole_int(use.name, text(use), 1, 1000));
+               }},
     OptionSpec{.name = "--file-threads", .metavar = "N", .section = performance,
                .help = "most threads per rank making file-system calls, 1 to 1024\n"
                        "(default 2 x --transfers, 4 to 64; --io mpiio: none)",
@@ -154,8 +160,7 @@ constexpr std::array kOptions{
 
     // Selection.
     OptionSpec{.name = "--files-from", .metavar = "FILE", .section = selection,
-               .help = "copy only the paths in FILE, one per line, relative to SOURCE\n"
-                       "('-': standard input; given once)",
+               .help = "the paths to copy, one a line, relative to SOURCE ('-': stdin)",
                .set = [](FlagState& s, const FlagUse& use) {
                  // rclone reads every --files-from given; we take one list.
                  if (s.options.files_from) {

@@ -67,7 +67,8 @@ Coordinator::Coordinator(Comm& comm, S3Client& client, Destination* destination,
                                 : std::make_unique<LocalRequests>(client, stats)),
       spread_(dynamic_cast<SpreadRequests*>(requests_.get())),
       source_(client, *requests_,
-              ObjectSource::Spec{job.source.bucket, prefix_, job.files_from, job.iterations, job.checkers},
+              ObjectSource::Spec{job.source.bucket, prefix_, job.files_from, job.iterations, job.checkers,
+                                 job.list_chunk},
               ObjectSource::Callbacks{[this](ObjectEntry&& entry) { take_object(std::move(entry)); },
                                       [this](const std::string& key, const Error& error) {
                                         ++summary_.objects_listed;

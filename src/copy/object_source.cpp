@@ -11,8 +11,8 @@ namespace caios {
 
 namespace {
 
-ListRequest request_of(const std::string& bucket, const ListCursor& cursor) {
-  return ListRequest{bucket, cursor.prefix, cursor.token, cursor.start_after, 0, cursor.delimited ? "/" : ""};
+ListRequest request_of(const std::string& bucket, const ListCursor& cursor, int max_keys) {
+  return ListRequest{bucket, cursor.prefix, cursor.token, cursor.start_after, max_keys, cursor.delimited ? "/" : ""};
 }
 
 }  // namespace
@@ -25,6 +25,7 @@ ObjectSource::ObjectSource(S3Client& client, SourceRequests& requests, Spec spec
       files_from_path_(std::move(spec.files_from)),
       passes_(std::max(1, spec.passes)),
       checkers_(std::max(1, spec.checkers)),
+      list_chunk_(std::max(0, spec.list_chunk)),
       // Each rank that runs them gets its share of the checkers at once,
       // in few messages; a batch waits for its slowest HEAD, so not more.
       head_batch_(static_cast<std::size_t>(std::clamp(checkers_ / std::max(1, requests.lanes()), 1, 64))),
@@ -51,8 +52,8 @@ std::string ObjectSource::start() {
   // job before anything is dealt.
   start_pass();
   const std::optional<ListCursor> first = frontier_->take();
-  Result<ListPage> page =
-      run_sync<ListPage>(client_.engine(), [&](auto done) { client_.list_page(request_of(bucket_, *first), done); });
+  Result<ListPage> page = run_sync<ListPage>(
+      client_.engine(), [&](auto done) { client_.list_page(request_of(bucket_, *first, list_chunk_), done); });
   if (!page.ok()) return page.error().to_string();
   take_page(first->id, std::move(page).value());
   return {};
@@ -103,7 +104,7 @@ void ObjectSource::take_page(std::uint64_t cursor, ListPage&& page) {
 
 void ObjectSource::request_page(const ListCursor& cursor) {
   ++pages_in_flight_;
-  requests_.list_page(request_of(bucket_, cursor), [this, id = cursor.id](Result<ListPage> page) {
+  requests_.list_page(request_of(bucket_, cursor, list_chunk_), [this, id = cursor.id](Result<ListPage> page) {
     --pages_in_flight_;
     if (!page.ok()) {
       if (frontier_) frontier_->page_failed(id);

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <stdexcept>
 #include <string_view>
@@ -33,14 +34,16 @@ struct HttpEngine::Transfer {
   char error_buffer[CURL_ERROR_SIZE] = {};
   std::size_t upload_position = 0;
   SteadyClock::time_point started;
+  SteadyClock::time_point last_byte;  ///< of the head, the body or an upload: see sweep_stalled
   bool first_byte_seen = false;
   bool status_known = false;
   bool status_is_success = false;
 
   void note_first_byte() {
+    last_byte = SteadyClock::now();
     if (!first_byte_seen) {
       first_byte_seen = true;
-      outcome.time_to_first_byte = SteadyClock::now() - started;
+      outcome.time_to_first_byte = last_byte - started;
     }
   }
 
@@ -85,6 +88,7 @@ struct HttpEngine::Transfer {
     const std::size_t n = std::min(room, left);
     if (n > 0) std::memcpy(buffer, self->request.body + self->upload_position, n);
     self->upload_position += n;
+    self->last_byte = SteadyClock::now();
     return n;
   }
 
@@ -206,10 +210,6 @@ CurlEasyPtr HttpEngine::take_easy() {
   curl_easy_setopt(handle, CURLOPT_TCP_KEEPALIVE, 1L);
   curl_easy_setopt(handle, CURLOPT_BUFFERSIZE, options_.receive_buffer_bytes);
   curl_easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS, options_.connect_timeout_ms);
-  if (options_.stall_timeout_s > 0) {
-    curl_easy_setopt(handle, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(handle, CURLOPT_LOW_SPEED_TIME, options_.stall_timeout_s);
-  }
   curl_easy_setopt(handle, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt(handle, CURLOPT_SSL_VERIFYHOST, 2L);
   curl_easy_setopt(handle, CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2));
@@ -276,6 +276,7 @@ void HttpEngine::start(std::unique_ptr<Transfer> transfer) {
   curl_easy_setopt(easy, CURLOPT_HTTPHEADER, list);
 
   transfer->started = SteadyClock::now();
+  transfer->last_byte = transfer->started;
   if (const CURLMcode added = curl_multi_add_handle(multi_.get(), easy); added != CURLM_OK) {
     // Never leave a request without an answer: complete it now, as failed.
     HttpOutcome outcome;
@@ -347,8 +348,34 @@ int HttpEngine::run_due_timers() {
   return ran;
 }
 
+void HttpEngine::sweep_stalled(std::chrono::steady_clock::time_point now) {
+  const auto limit = std::chrono::seconds(options_.stall_timeout_s);
+  std::vector<Transfer*> stalled;
+  for (Transfer* transfer : active_) {
+    if (now - transfer->last_byte >= limit) stalled.push_back(transfer);
+  }
+  for (Transfer* transfer : stalled) {
+    if (active_.count(transfer) == 0) continue;  // a callback of an earlier one ended it
+    std::snprintf(transfer->error_buffer, sizeof transfer->error_buffer, "no data moved for %ld s",
+                  options_.stall_timeout_s);
+    finish(transfer->easy.get(), CURLE_OPERATION_TIMEDOUT);
+  }
+}
+
 int HttpEngine::poll(std::chrono::milliseconds max_wait) {
   run_due_timers();
+  // The stall check is ours, not curl's CURLOPT_LOW_SPEED_TIME: curl
+  // averages the rate over a window of several seconds, so a response that
+  // stops right after a burst was given up only seconds after --timeout.
+  if (options_.stall_timeout_s > 0 && !active_.empty()) {
+    const auto now = SteadyClock::now();
+    if (now >= next_sweep_) {
+      sweep_stalled(now);
+      next_sweep_ = now + std::min<std::chrono::milliseconds>(std::chrono::seconds(1),
+                                                              std::chrono::seconds(options_.stall_timeout_s));
+    }
+    max_wait = std::min(max_wait, std::chrono::ceil<std::chrono::milliseconds>(next_sweep_ - now));
+  }
   if (!timers_.empty()) {
     const auto until_timer = std::chrono::duration_cast<std::chrono::milliseconds>(
         timers_.front().when - SteadyClock::now());

@@ -56,6 +56,7 @@ TEST_CASE("every flag parses --flag VALUE and --flag=VALUE alike", "[option_tabl
       {"--io", {"mpiio"}},
       {"--transfers", {"4"}},
       {"--checkers", {"32"}},
+      {"--s3-list-chunk", {"200"}},
       {"--max-duration", {"90s"}},
       {"--cutoff-mode", {"soft"}},
       {"--file-threads", {"8"}},

@@ -24,7 +24,7 @@ std::vector<std::string> lines_of(const std::string& text) {
 TEST_CASE("the help text: every flag, every default, within 100 columns", "[copy_options]") {
   const std::string help = usage_text();
   const std::vector<std::string> flags{
-      "--config", "--endpoint", "--region", "--addressing", "--s3-force-path-style", "--ca-bundle", "--transfers",
+      "--config", "--endpoint", "--region", "--addressing", "--s3-force-path-style", "--ca-bundle", "--transfers", "--s3-list-chunk",
       "--multi-thread-cutoff", "--chunk-size", "--buffer-size", "--files-from", "--include", "--exclude",
       "--ignore-existing", "--dry-run", "-n,", "--io", "--direct-io", "--stats", "--report", "--failed-list", "--retries",
       "--timeout", "--contimeout", "--max-duration", "--cutoff-mode", "-v,", "--verbose", "-q,", "--quiet",

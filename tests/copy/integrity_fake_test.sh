@@ -109,7 +109,7 @@ say "(a) $nobjects objects verified by full-object, composite and ETag checks, w
 # (b) corrupted in transit: caught by each method, fetched again.
 copy "$PROXY" "$WORK/b" "$WORK/b.json" || { tail -20 "$WORK/b.json.log"; fail "(b) the copy failed"; }
 expect_counts b "$WORK/b.json"
-objects_hit=$(awk '{print $2}' "$WORK/proxy.log" | sort -u | wc -l)
+objects_hit=$(awk '/^corrupted / {print $2}' "$WORK/proxy.log" | sort -u | wc -l)
 (( objects_hit == nobjects - 1 )) || fail "(b) the proxy damaged $objects_hit objects, not all $((nobjects - 1)) non-empty ones"
 [[ $(field "$WORK/b.json" 'd["checks"]["mismatches_fetched_again"]') == "$objects_hit" ]] \
   || fail "(b) report: mismatches fetched again != $objects_hit objects damaged by the proxy"
@@ -128,7 +128,7 @@ copy "http://127.0.0.1:$(cat "$WORK/proxy.port")" "$WORK/c" "$WORK/c.json" --ign
 landed=0
 while IFS= read -r key; do cmp -s "$WORK/objects/fake/$key" "$WORK/c/$key" || landed=$((landed + 1)); done \
   < <(cd "$WORK/objects/fake" && find . -type f -printf '%P\n')
-hit=$(awk '{print $2}' "$WORK/proxy.log" | sort -u | wc -l)
+hit=$(awk '/^corrupted / {print $2}' "$WORK/proxy.log" | sort -u | wc -l)
 (( landed == hit && landed > 0 )) || fail "(c) $landed files differ, the proxy damaged $hit objects"
 say "(c) --ignore-checksum: $landed damaged files landed"
 

@@ -150,6 +150,26 @@ TEST_CASE("a stalled response times out and is retried", "[s3_client][fault]") {
   CHECK(t.client.stats().retries_by_kind[static_cast<int>(ErrorKind::timeout)] == 1);
 }
 
+TEST_CASE("a response that stops mid-body is given up after the stall timeout, not when the server hangs up",
+          "[s3_client][fault]") {
+  // 6 of 12 bytes, then nothing for 4 s, then the rest. A rate averaged
+  // over seconds (curl's CURLOPT_LOW_SPEED_TIME) stays above 1 byte/s long
+  // enough here to let the server finish or hang up first.
+  const std::string body = "0123456789ab";
+  ScriptedResponse stalled{206, {{"Content-Range", "bytes 0-11/12"}}, body, -1, std::chrono::milliseconds(4000)};
+  stalled.stall_after = 6;
+  ScriptedResponse rest{206, {{"Content-Range", "bytes 6-11/12"}}, body.substr(6), -1, {}};
+  FakeHttpServer server({stalled, rest});
+  ClientUnderTest t(server, fast_retries(2), /*stall_timeout_s=*/1);
+  std::string received;
+  std::uint64_t first_offset = 0;
+  Result<GetResult> result = t.get(GetRequest{"bucket", "k", 0, 12, ""}, received, first_offset);
+  REQUIRE(result.ok());
+  CHECK(received == body);  // the retry asked for the 6 bytes not yet received
+  CHECK(t.client.stats().retries_by_kind[static_cast<int>(ErrorKind::timeout)] == 1);
+  CHECK(t.client.stats().retries_by_kind[static_cast<int>(ErrorKind::network)] == 0);
+}
+
 TEST_CASE("an <Error> inside HTTP 200 on a listing is retried by its class", "[s3_client][fault]") {
   ScriptedResponse error_in_200{200, {}, "<?xml version=\"1.0\"?><Error><Code>SlowDown</Code><Message>busy</Message></Error>", -1, {}};
   ScriptedResponse page{200, {}, "<ListBucketResult><Name>bucket</Name><IsTruncated>false</IsTruncated><Contents><Key>a</Key><Size>3</Size></Contents></ListBucketResult>", -1, {}};

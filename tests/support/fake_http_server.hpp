@@ -33,8 +33,9 @@ struct ScriptedResponse {
   std::string body;
   /// Send only this many body bytes, then close (-1: all of it).
   long cut_after = -1;
-  /// Sleep this long after the headers before sending any body byte.
+  /// Sleep this long after the headers and `stall_after` body bytes.
   std::chrono::milliseconds stall{0};
+  std::size_t stall_after = 0;
   /// Advertise this Content-Length and send no body (the answer to a HEAD);
   /// -1: the body's length.
   long head_content_length = -1;
@@ -159,10 +160,12 @@ class FakeHttpServer {
            "\r\nConnection: close\r\n\r\n";
     send_all(fd, out);
     if (head_only) return;
-    if (response.stall.count() > 0) std::this_thread::sleep_for(response.stall);
     const std::size_t body_bytes =
         response.cut_after < 0 ? response.body.size() : static_cast<std::size_t>(response.cut_after);
-    send_all(fd, response.body.substr(0, body_bytes));
+    const std::size_t before_stall = std::min(response.stall_after, body_bytes);
+    send_all(fd, response.body.substr(0, before_stall));
+    if (response.stall.count() > 0) std::this_thread::sleep_for(response.stall);
+    send_all(fd, response.body.substr(before_stall, body_bytes - before_stall));
   }
 
   static void send_all(int fd, const std::string& data) {

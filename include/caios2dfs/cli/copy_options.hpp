@@ -34,6 +34,7 @@ struct CopyOptions {
 
   int transfers = 16;                              ///< --transfers: requests in flight per rank
   int checkers = 64;                               ///< --checkers: listing requests in flight over the job
+  int list_chunk = 1000;                           ///< --s3-list-chunk: max-keys of each listing page
   int file_threads = -1;                           ///< --file-threads (-1: from --transfers)
   std::uint64_t multi_thread_cutoff = 64ull << 20;  ///< --multi-thread-cutoff
   std::uint64_t chunk_size = 64ull << 20;           ///< --chunk-size

@@ -53,6 +53,7 @@ struct CopyJob {
   std::chrono::milliseconds max_duration{0};
   bool cutoff_soft = false;
   int checkers = 64;                                 ///< listing requests (pages, HEADs) in flight over the job
+  int list_chunk = 1000;                             ///< max-keys of each listing page (--s3-list-chunk)
   int file_threads = -1;                             ///< most file-call threads per rank (-1: default)
   std::uint64_t multi_thread_cutoff = 64ull << 20;  ///< objects of this size or more are chunked
   std::uint64_t chunk_size = 64ull << 20;

@@ -44,7 +44,8 @@ class ObjectSource {
     /// A path, "-" for standard input (one pass only), or nullopt to list.
     std::optional<std::string> files_from;
     int passes = 1;
-    int checkers = 1;  ///< listing pages, or HEADs, in flight at once (at least 1)
+    int checkers = 1;    ///< listing pages, or HEADs, in flight at once (at least 1)
+    int list_chunk = 0;  ///< max-keys of each page; 0: the server's default (1000)
   };
 
   /// `client` serves start()'s first request, synchronously; `requests`
@@ -85,6 +86,7 @@ class ObjectSource {
   std::optional<std::string> files_from_path_;
   int passes_;
   int checkers_;
+  int list_chunk_;
   std::size_t head_batch_;  ///< keys per HEAD request batch
   Callbacks callbacks_;
 

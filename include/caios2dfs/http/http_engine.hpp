@@ -52,7 +52,7 @@ struct HttpHandlers {
 struct HttpEngineOptions {
   int max_in_flight = 16;                  ///< concurrent requests (and connections)
   long connect_timeout_ms = 10'000;
-  long stall_timeout_s = 60;               ///< abort when no byte moves for this long
+  long stall_timeout_s = 60;               ///< end a request that moves no byte for this long (0: never)
   long receive_buffer_bytes = 512 * 1024;  ///< CURLOPT_BUFFERSIZE: fewer, larger callbacks
   std::string ca_bundle;                   ///< empty: the system store. Verification is never off.
   bool verbose = false;                    ///< curl's own trace on stderr (debug only; may show headers)
@@ -104,6 +104,9 @@ class HttpEngine {
   void finish(CURL* easy, CURLcode code);
   void start_queued();
   int run_due_timers();
+  /// Ends, as timed out, every running request that has moved no byte for
+  /// stall_timeout_s (its head, body or upload).
+  void sweep_stalled(std::chrono::steady_clock::time_point now);
   CurlEasyPtr take_easy();
   static void acknowledge_now(curl_socket_t socket);
 
@@ -120,6 +123,7 @@ class HttpEngine {
   std::size_t running_ = 0;
   std::vector<Timer> timers_;  ///< min-heap on (when, sequence)
   std::uint64_t timer_sequence_ = 0;
+  std::chrono::steady_clock::time_point next_sweep_{};  ///< of sweep_stalled
   /// Set by a transfer whose response head ended while poll() let curl read
   /// one socket: that socket's ACK is then sent at once (acknowledge_now).
   bool head_ended_ = false;
