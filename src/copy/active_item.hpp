@@ -40,6 +40,9 @@ struct ObjectTransfer : std::enable_shared_from_this<ObjectTransfer> {
   std::uint64_t buffer_offset = 0;  ///< object offset of buffer[0]
   std::optional<Error> write_error;
   int pending_writes = 0;  ///< on the file-call threads
+  /// A chunk given up as the job stops: the object offset up to which its
+  /// bytes are in the file (set by stage 3, from buffer_offset and the tail).
+  std::uint64_t written_end = 0;
   bool get_done = false;
   std::optional<Result<GetResult>> result;
   std::optional<Error> error;  ///< stage 3's verdict, written on a file-call thread

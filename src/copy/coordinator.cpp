@@ -146,6 +146,7 @@ void Coordinator::take_object(ObjectEntry&& entry) {
   // Where the store may say more of a chunked object's bytes (checksums,
   // part layout), ask before cutting it.
   if (probe && (chunked || small_multipart)) return probe_chunked(std::move(object), chunked);
+  if (chunked && destination_ != nullptr) return fetch_chunked(object);  // resumable
   std::vector<WorkItem> items;
   if (const std::optional<std::uint64_t> object_id = planner_.add(object, items)) {
     tracker_.expect(*object_id, std::move(object), static_cast<std::uint32_t>(items.size()));
@@ -172,6 +173,7 @@ bool Coordinator::prepare_chunked(const ObjectRef& object, bool skip_check, bool
     return false;
   }
   if (*current) {
+    destination_->discard_state(paths, /*if_listed=*/true);  // a run killed as it published
     ++summary_.objects_skipped;
     if (job_.verbosity > 0) fmt::print("skipped (up to date): {}\n", object.key);
     return false;

@@ -70,6 +70,7 @@ void Coordinator::probed(Probe& probe) {
 }
 
 void Coordinator::on_chunk_done(ItemDone&& done) {
+  record_chunk(done);
   if (!done.chunk_ok && !done.failures.empty()) chunk_errors_.emplace(done.object_id, done.failures.front());
   if (!done.md5chksum.empty() || done.etag_not_md5) {
     ChunkSums& sums = chunk_sums_[done.object_id];
@@ -132,14 +133,15 @@ void Coordinator::chunks_in(std::uint64_t object_id, ChunkTracker::Finished fini
     stream_checked_.erase(object_id);
     chunked_fetches_.erase(object.key);  // a refetch that failed: no more
     auto error = chunk_errors_.find(object_id);
-    ScopedNsTimer blocked(stats_.loop_fs_ns);
-    if (destination_ != nullptr) destination_->discard(destination_->paths(object));
+    const auto kind = error != chunk_errors_.end() ? error->second.kind : static_cast<std::uint8_t>(ErrorKind::io);
+    if (!end_resume(object_id, object, false, kind)) discard_chunked_file(object);
     record_failure(error != chunk_errors_.end()
                        ? std::move(error->second)
                        : ObjectFailure{object.key, "a chunk failed", static_cast<std::uint8_t>(ErrorKind::io)});
     if (error != chunk_errors_.end()) chunk_errors_.erase(error);
     return;
   }
+  end_resume(object_id, object, true, 0);
   if (destination_ == nullptr) return publish_chunked(object, std::nullopt);  // --bench read
   if (check_streamed(object_id, object)) return;
   const ChunkedCheck check = chunked_check(job_.verify, object.etag, ResponseSums{sums.md5chksum, sums.etag_not_md5});
@@ -175,12 +177,13 @@ void Coordinator::on_verified(ItemDone&& done) {
 /// it is fetched again from scratch under the same check, a bounded number
 /// of times (checksum_attempts), or fails.
 void Coordinator::refetch_or_fail(const ObjectRef& object, ObjectFailure failure, const ChunkCheckPlan& plan) {
+  if (failure.kind == static_cast<std::uint8_t>(ErrorKind::cancelled) && keep_checked_later(object)) {
+    chunked_fetches_.erase(object.key);
+    return record_failure(std::move(failure));  // not done: the rerun checks it
+  }
   int& fetches = chunked_fetches_[object.key];
   fetches = std::max(fetches, 1);
-  {
-    ScopedNsTimer blocked(stats_.loop_fs_ns);
-    if (destination_ != nullptr) destination_->discard(destination_->paths(object));
-  }
+  discard_chunked_file(object);
   if (failure.kind == static_cast<std::uint8_t>(ErrorKind::checksum) && fetches < checksum_attempts(job_.retries)) {
     ++fetches;
     ++stats_.retries;
@@ -219,9 +222,22 @@ void Coordinator::on_skip_checked(ItemDone&& done, ObjectRef object) {
 /// Split a chunked object into chunks (on its part boundaries when `plan`
 /// digests parts) and deal them.
 void Coordinator::fetch_chunked(const ObjectRef& object, const ChunkCheckPlan& plan) {
+  // Resumed only where no chunk digests are checked (those of an earlier
+  // run's chunks are gone); the file is then checked by its read-back.
+  const bool resumable = destination_ != nullptr && !job_.dry_run && plan.digest == ChunkDigest::none;
+  std::unique_ptr<Resuming> resuming;
+  const std::vector<ByteRange> todo = resumable ? open_resume(object, resuming) : std::vector<ByteRange>{};
   std::vector<WorkItem> items;
-  const std::uint64_t id = planner_.add_chunked(object, items, aligned_chunk_size(plan, job_.chunk_size));
+  const std::uint64_t id =
+      planner_.add_chunked(object, items, aligned_chunk_size(plan, job_.chunk_size), resumable ? &todo : nullptr);
+  if (items.empty()) {  // an interrupted run wrote it all: on to its check
+    return chunks_in(id, ChunkTracker::Finished{object, true});
+  }
   tracker_.expect(id, object, static_cast<std::uint32_t>(items.size()));
+  if (resuming) {
+    for (const WorkItem& item : items) resuming->chunks.push_back(ByteRange{item.offset, item.length});
+    resuming_.emplace(id, std::move(resuming));
+  }
   if (plan.digest != ChunkDigest::none) {
     StreamChecked& checked = stream_checked_[id];
     checked.plan = plan;
@@ -244,10 +260,10 @@ void Coordinator::publish_chunked(const ObjectRef& object, const std::optional<C
   ScopedNsTimer blocked(stats_.loop_fs_ns);
   if (destination_ != nullptr) {
     const FilePaths paths = destination_->paths(object);
-    if (Status published = destination_->publish(paths, object.mtime_ns); !published.ok()) {
-      destination_->discard(paths);
-      return record_failure(object.key, published.error());
-    }
+    Status published = destination_->publish(paths, object.mtime_ns);
+    if (!published.ok()) destination_->discard(paths);
+    destination_->discard_state(paths);
+    if (!published.ok()) return record_failure(object.key, published.error());
   }
   ++objects_done_;
   ++summary_.objects_copied;

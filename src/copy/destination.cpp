@@ -21,6 +21,9 @@ constexpr std::int64_t kModifyWindowNs = 1'000'000'000;
 /// that directory's lock) never queue behind each other for long.
 constexpr std::uint64_t kStagingFanout = 16;
 
+/// A state file's lines are ~30 bytes per chunk; more than this is not ours.
+constexpr std::size_t kMaxStateBytes = 16 << 20;
+
 std::string_view file_name(std::string_view relative_path) {
   const auto slash = relative_path.rfind('/');
   return slash == std::string_view::npos ? relative_path : relative_path.substr(slash + 1);
@@ -54,6 +57,7 @@ FilePaths file_paths(const std::string& dest_root, const ObjectRef& object) {
   paths.directory = join_path(dest_root, parent_directory(object.relative_path));
   paths.final_name = std::string(file_name(object.relative_path));
   paths.temp_name = temp_name_for(paths.final_name, object.key);
+  paths.state_name = state_name_for(object.key);
   unstage(paths);
   return paths;
 }
@@ -169,6 +173,61 @@ Status Destination::publish_across(const FileAt& temp, const FileAt& final, std:
 void Destination::discard(const FilePaths& paths) {
   Result<FileAt> temp = open_directories_.file(paths.temp_directory, paths.temp_name);
   (void)(temp.ok() ? remove_file_at(*temp) : remove_file(paths.temp_path));
+}
+
+Result<ResumeFile> Destination::open_resume(const FilePaths& paths, const ObjectIdentity& identity) {
+  Result<FileAt> state_at = open_directories_.file(paths.directory, paths.state_name);
+  if (!state_at.ok()) return state_at.error();
+  ResumeFile file;
+  file.path = state_at->path();
+  Result<std::optional<std::string>> text = read_file_at(*state_at, kMaxStateBytes);
+  if (!text.ok()) return text.error();
+  if (*text) {
+    const std::optional<ResumeState> state = parse_state(**text);
+    Result<FileAt> temp = open_directories_.file(paths.temp_directory, paths.temp_name);
+    Result<std::optional<FileStat>> temp_stat = temp.ok() ? stat_at(*temp) : Result<std::optional<FileStat>>(temp.error());
+    // The size check: a temporary file that is gone or of another size
+    // cannot hold what the state says (a crash lost it, or someone cut it).
+    const bool sized = temp_stat.ok() && *temp_stat && (*temp_stat)->is_regular && (*temp_stat)->size == identity.size;
+    if (!state) {
+      file.restarted = "its resume state is damaged";
+    } else if (!(state->identity == identity)) {
+      file.restarted = "it changed since the interrupted run";
+    } else if (!sized) {
+      file.restarted = "its temporary file is missing or not the object's size";
+    } else {
+      file.written = state->written;
+    }
+  }
+  const bool fresh = file.written.ranges().empty();
+  Result<UniqueFd> fd = open_append_at(*state_at, fresh);
+  if (!fd.ok()) return fd.error();
+  file.state = std::move(fd).value();
+  if (fresh) {
+    const std::string header = state_header(identity);
+    if (Status written = write_all(file.state.get(), header.data(), header.size(), file.path); !written.ok()) {
+      return written.error();
+    }
+  }
+  return file;
+}
+
+Status Destination::record_written(ResumeFile& file, ByteRange range) {
+  const std::string line = state_line(range);
+  return write_all(file.state.get(), line.data(), line.size(), file.path, range.offset);
+}
+
+bool Destination::has_state(const FilePaths& paths) const {
+  Result<FileAt> state = open_directories_.file(paths.directory, paths.state_name);
+  if (!state.ok()) return false;
+  Result<std::optional<FileStat>> found = stat_at(*state);
+  return found.ok() && found->has_value();
+}
+
+void Destination::discard_state(const FilePaths& paths, bool if_listed) {
+  Result<FileAt> state = open_directories_.file(paths.directory, paths.state_name);
+  if (!state.ok() || (if_listed && !listings_.may_exist(*state))) return;
+  (void)remove_file_at(*state);
 }
 
 Result<std::vector<std::string>> Destination::remove_staging() {

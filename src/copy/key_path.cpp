@@ -8,6 +8,7 @@ namespace {
 
 constexpr std::string_view kTempPrefix = ".caios2dfs-";
 constexpr std::string_view kTempSuffix = ".part";
+constexpr std::string_view kStateSuffix = ".state";
 constexpr std::size_t kTempHashDigits = 16;
 
 Error refuse(std::string_view key, std::string reason) {
@@ -102,7 +103,9 @@ std::uint64_t fnv1a_64(std::string_view bytes) noexcept {
   return hash;
 }
 
-std::string temp_name_for(std::string_view /*final_name*/, std::string_view key) {
+namespace {
+
+std::string hashed_name(std::string_view key, std::string_view suffix) {
   static constexpr char kHexDigits[] = "0123456789abcdef";
   std::uint64_t hash = fnv1a_64(key);
   std::string name(kTempPrefix);
@@ -111,18 +114,30 @@ std::string temp_name_for(std::string_view /*final_name*/, std::string_view key)
     name[name.size() - 1 - i] = kHexDigits[hash & 0xF];
     hash >>= 4;
   }
-  name += kTempSuffix;
+  name += suffix;
   return name;
 }
 
-bool is_temp_name(std::string_view file_name) {
-  if (file_name.size() != kTempPrefix.size() + kTempHashDigits + kTempSuffix.size()) return false;
+bool is_hashed_name(std::string_view file_name, std::string_view suffix) {
+  if (file_name.size() != kTempPrefix.size() + kTempHashDigits + suffix.size()) return false;
   if (file_name.substr(0, kTempPrefix.size()) != kTempPrefix) return false;
-  if (file_name.substr(file_name.size() - kTempSuffix.size()) != kTempSuffix) return false;
+  if (file_name.substr(file_name.size() - suffix.size()) != suffix) return false;
   for (const char c : file_name.substr(kTempPrefix.size(), kTempHashDigits)) {
     if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
   }
   return true;
+}
+
+}  // namespace
+
+std::string temp_name_for(std::string_view /*final_name*/, std::string_view key) {
+  return hashed_name(key, kTempSuffix);
+}
+
+std::string state_name_for(std::string_view key) { return hashed_name(key, kStateSuffix); }
+
+bool is_temp_name(std::string_view file_name) {
+  return is_hashed_name(file_name, kTempSuffix) || is_hashed_name(file_name, kStateSuffix);
 }
 
 std::string_view parent_directory(std::string_view relative_path) {

@@ -105,6 +105,14 @@ std::string format_summary(const RunSummary& s, bool detailed) {
   }
   if (!s.listing_complete) out += fmt::format("  LISTING INCOMPLETE: {}\n", s.listing_error);
   out += fmt::format("  bytes     {} ({} bytes)\n", format_bytes(s.bytes_copied), s.bytes_copied);
+  if (s.objects_resumed > 0) {
+    out += fmt::format("  resumed   {} object(s) an interrupted run had begun: {} of them not fetched again\n",
+                       s.objects_resumed, format_bytes(s.bytes_resumed));
+  }
+  if (s.partial_files_kept > 0) {
+    out += fmt::format("  kept      {} partial file(s) with {} written, for a rerun to resume\n", s.partial_files_kept,
+                       format_bytes(s.partial_bytes_kept));
+  }
   out += fmt::format("  time      {} transferring, {} wall\n", format_duration(s.seconds), format_duration(s.wall_seconds));
   out += fmt::format("  rate      {} aggregate over {} ranks\n", format_rate(rate), s.ranks.size());
   out += fmt::format("  per rank  min {}  mean {}  max {}  stddev {}\n", format_rate(spread.min), format_rate(spread.mean),
@@ -176,6 +184,10 @@ void write_counts(JsonWriter& w, const RunSummary& s) {
   w.key("directory_markers"), w.value(s.directory_markers);
   if (s.dry_run) w.key("objects_would_copy"), w.value(s.objects_would_copy);
   w.key("bytes_copied"), w.value(s.bytes_copied);
+  w.key("objects_resumed"), w.value(s.objects_resumed);
+  w.key("bytes_resumed"), w.value(s.bytes_resumed);
+  w.key("partial_files_kept"), w.value(s.partial_files_kept);
+  w.key("partial_bytes_kept"), w.value(s.partial_bytes_kept);
   w.key("iterations"), w.value(s.iterations);
 }
 

@@ -358,7 +358,16 @@ void TransferExecutor::submit_finish(const TransferPtr& transfer) {
   ObjectTransfer* raw = transfer.get();
   files_.submit(
       [this, raw, error] {
-        const FileTail tail{raw->buffer.data(), raw->buffered, raw->buffer_offset};
+        FileTail tail{raw->buffer.data(), raw->buffered, raw->buffer_offset};
+        if (raw->is_chunk && error && error->kind == ErrorKind::cancelled && !raw->write_error) {
+          // The job stops: keep what came, so that a rerun need not fetch it
+          // again (rank 0 records it, resume_state.hpp).
+          raw->written_end = tail.offset;
+          if (tail.size > 0 && raw->file->write_at(tail.offset, tail.data, tail.size).ok()) {
+            raw->written_end += tail.size;
+          }
+          tail.size = 0;
+        }
         raw->error = finish_object_file(*destination_, std::move(raw->file), raw->paths, tail, raw->object->mtime_ns,
                                         raw->is_chunk, error);
         buffers_.give_back(std::move(raw->buffer));
@@ -386,7 +395,10 @@ void TransferExecutor::complete(ObjectTransfer& transfer) {
     return;
   }
   if (transfer.error) {
-    if (transfer.is_chunk) item.done.chunk_ok = false;
+    if (transfer.is_chunk) {
+      item.done.chunk_ok = false;
+      if (transfer.written_end > item.item.offset) item.done.chunk_written = transfer.written_end - item.item.offset;
+    }
     fail_object(item, object, *transfer.error);
   } else if (transfer.is_chunk) {
     ++stats_.chunks;

@@ -110,6 +110,7 @@ std::string encode_done(const ItemDone& done) {
   w.integer<std::uint8_t>(done.etag_not_md5 ? 1 : 0);
   w.integer(done.chunk_index);
   w.string(done.digests);
+  w.integer(done.chunk_written);
   return w.take();
 }
 
@@ -131,7 +132,7 @@ Result<ItemDone> decode_done(std::string_view bytes) {
   }
   std::uint8_t etag_not_md5 = 0;
   if (!r.string(done.md5chksum) || !r.integer(etag_not_md5) || !r.integer(done.chunk_index) ||
-      !r.string(done.digests) || !r.empty()) {
+      !r.string(done.digests) || !r.integer(done.chunk_written) || !r.empty()) {
     return wire_error("item done");
   }
   done.etag_not_md5 = etag_not_md5 != 0;

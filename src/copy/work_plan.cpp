@@ -19,25 +19,31 @@ std::optional<std::uint64_t> WorkPlanner::add(ObjectRef object, std::vector<Work
   return std::nullopt;
 }
 
-std::uint64_t WorkPlanner::add_chunked(ObjectRef object, std::vector<WorkItem>& out, std::uint64_t chunk_size_wanted) {
+std::uint64_t WorkPlanner::add_chunked(ObjectRef object, std::vector<WorkItem>& out, std::uint64_t chunk_size_wanted,
+                                       const std::vector<ByteRange>* only) {
   const std::uint64_t object_id = next_object_id_++;
   // Chunk counts travel as 32-bit numbers: a tiny --chunk-size on a huge
   // object gets larger chunks rather than an overflow.
   const std::uint64_t wanted = chunk_size_wanted > 0 ? chunk_size_wanted : limits_.chunk_size;
   const std::uint64_t chunk_size = std::max(wanted, (object.size + UINT32_MAX - 1) / UINT32_MAX);
-  const auto count = static_cast<std::uint32_t>((object.size + chunk_size - 1) / chunk_size);
-  for (std::uint32_t index = 0; index < count; ++index) {
-    WorkItem chunk;
-    chunk.id = next_item_id_++;
-    chunk.kind = WorkKind::chunk;
-    chunk.offset = index * chunk_size;
-    chunk.length = std::min(chunk_size, object.size - chunk.offset);
-    chunk.chunk_index = index;
-    chunk.chunk_count = count;
-    chunk.object_id = object_id;
-    chunk.objects.push_back(object);
-    out.push_back(std::move(chunk));
+  const std::vector<ByteRange> whole{ByteRange{0, object.size}};
+  const std::vector<ByteRange>& ranges = only != nullptr ? *only : whole;
+  const std::size_t first = out.size();
+  for (const ByteRange& range : ranges) {
+    for (std::uint64_t at = range.offset; at < range.end(); at += chunk_size) {
+      WorkItem chunk;
+      chunk.id = next_item_id_++;
+      chunk.kind = WorkKind::chunk;
+      chunk.offset = at;
+      chunk.length = std::min(chunk_size, range.end() - at);
+      chunk.chunk_index = static_cast<std::uint32_t>(out.size() - first);
+      chunk.object_id = object_id;
+      chunk.objects.push_back(object);
+      out.push_back(std::move(chunk));
+    }
   }
+  const auto count = static_cast<std::uint32_t>(out.size() - first);
+  for (std::size_t i = first; i < out.size(); ++i) out[i].chunk_count = count;
   return object_id;
 }
 

@@ -124,5 +124,31 @@ Status copy_file_at(const FileAt& from, const FileAt& to) {
   return ok_status();
 }
 
+Result<std::optional<std::string>> read_file_at(const FileAt& file, std::size_t limit) {
+  UniqueFd in(::openat(file.dirfd(), file.name.c_str(), O_RDONLY | O_CLOEXEC));
+  if (int error_number = errno; !in) {
+    if (error_number == ENOENT) return std::optional<std::string>();
+    return errno_error("open", file.path(), error_number);
+  }
+  std::string text(limit, '\0');
+  std::size_t got = 0;
+  while (got < limit) {
+    const ssize_t n = ::read(in.get(), text.data() + got, limit - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (int error_number = errno; n < 0) return errno_error("read", file.path(), error_number, got);
+    if (n == 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  text.resize(got);
+  return std::optional<std::string>(std::move(text));
+}
+
+Result<UniqueFd> open_append_at(const FileAt& file, bool truncate) {
+  const int flags = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | (truncate ? O_TRUNC : 0);
+  UniqueFd fd(::openat(file.dirfd(), file.name.c_str(), flags, 0644));
+  if (int error_number = errno; !fd) return errno_error("open", file.path(), error_number);
+  return fd;
+}
+
 }  // namespace caios
 

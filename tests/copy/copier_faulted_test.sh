@@ -38,7 +38,7 @@ CAIOS_TEST_RGW_ENV=$WORK/env timeout 1200 "$BUILD_DIR/tests/copier_tests" '~[tls
 kill "$proxy_pid" && wait "$proxy_pid" 2>/dev/null
 proxy_pid=""
 
-read -r _ requests _ eligible _ faulted < <(grep '^requests ' "$WORK/proxy.log")
+read -r _ requests _ eligible _ faulted _ _ < <(grep '^requests ' "$WORK/proxy.log")
 python3 -c "import sys; r = $faulted / $eligible; sys.exit(0 if 0.10 <= r <= 0.20 else 1)" \
   || fail "the proxy faulted $faulted of $eligible reads, not about 15%"
 (( $(grep -c '^fault .* GET /[^/?]*?' "$WORK/proxy.log") >= 1 )) || fail "no listing page was faulted"

@@ -97,7 +97,7 @@ copy 4 "$WORK/a" "$WORK/a.json" --s3-list-chunk 10 --timeout 2s \
 stop_proxy
 exact_tree "$WORK/a" "(a)"
 [[ $(field "$WORK/a.json" 'd["objects_copied"]') == "$nfiles" ]] || fail "(a) report: objects_copied != $nfiles"
-read -r _ requests _ eligible _ faulted < <(grep '^requests ' "$WORK/a.proxy")
+read -r _ requests _ eligible _ faulted _ _ < <(grep '^requests ' "$WORK/a.proxy")
 python3 -c "import sys; r = $faulted / $eligible; sys.exit(0 if 0.10 <= r <= 0.20 else 1)" \
   || fail "(a) the proxy faulted $faulted of $eligible reads, not about 15%"
 for kind in slowdown internal reset cut short stall; do

@@ -189,6 +189,8 @@ TEST_CASE("temporary names are deterministic, short and recognisable", "[key_pat
   CHECK(is_temp_name(name));
   CHECK(is_temp_name(temp_name_for("x", "y")));
   CHECK_FALSE(is_temp_name("a.bin"));
+  CHECK(is_temp_name(state_name_for("y")));
+  CHECK(state_name_for("y").substr(0, 27) == temp_name_for("x", "y").substr(0, 27));
   CHECK_FALSE(is_temp_name(".caios2dfs-9D979B1C54EED297.part"));  // we only write lowercase
   CHECK_FALSE(is_temp_name(".caios2dfs-9d979b1c54eed29.part"));
   CHECK_FALSE(is_temp_name(".caios2dfs-9d979b1c54eed297.parts"));

@@ -7,7 +7,9 @@
 #      status 4 within 10 s; the report says interrupted, stopped_by SIGTERM,
 #      and copied + not done = every object; each file in DEST is its
 #      object's bytes, the not-done ones are absent, and no temporary file is
-#      left; then a rerun completes, byte for byte, status 0;
+#      left but those of chunked objects begun, each with its resume state
+#      (as many as the report says kept); then a rerun completes, byte for
+#      byte, with none left, status 0;
 #  (b) SIGUSR1 to mpirun, which passes it on (`sbatch --signal=USR1@120`):
 #      the same orderly stop, stopped_by SIGUSR1;
 #  (c) a second signal ends the ranks at once (status 128 + the signal);
@@ -70,8 +72,9 @@ wait_copy() {  # SECONDS: the copy's status (124 when it did not end in time)
   return "$status"
 }
 ranks() { pgrep -P "$mpirun_pid" -f caios2dfs-mpi; }
-copied_files() {  # DEST: the files under DEST, staging excluded, sorted
-  (cd "$1" && find . -path ./.caios2dfs-staging -prune -o -type f -print | sed 's|^\./||' | sort)
+copied_files() {  # DEST: the files under DEST, staging and partial files kept for a rerun excluded, sorted
+  (cd "$1" && find . -path ./.caios2dfs-staging -prune -o -type f ! -name '.caios2dfs-*.part' \
+    ! -name '.caios2dfs-*.state' -print | sed 's|^\./||' | sort)
 }
 
 # Waits until some objects are in DEST and others are not, then signals.
@@ -120,11 +123,17 @@ check_stopped() {  # DEST STOPPED_BY
   field "$dest.json" "'\n'.join(sorted(d['not_done']))" >"$dest.not_done"
   sort -m "$dest.files" "$dest.not_done" | cmp -s - <(cd "$expected_dir" && find . -type f | sed 's|^\./||' | sort) \
     || fail "$signal: the files copied and the keys not done are not the bucket's keys"
-  local left
+  local left kept parts states
   left=$(find "$dest/.caios2dfs-staging" -type f 2>/dev/null | wc -l)
   (( left == 0 )) || fail "$signal: $left temporary files left in DEST"
+  # Chunked objects begun stay as temporary files with their resume state.
+  kept=$(field "$dest.json" "d['partial_files_kept']")
+  parts=$(find "$dest" -name '.caios2dfs-*.part' | wc -l)
+  states=$(find "$dest" -name '.caios2dfs-*.state' | wc -l)
+  (( parts == kept && states == kept )) || fail "$signal: $parts partial files and $states states, $kept kept"
   grep -q -- "STOPPED   by $signal" "$dest.log" || fail "$signal: no STOPPED line in the summary"
-  say "$signal: stopped part-way in order: $copied copied and checked, $not_done not done, no temporary file"
+  say "$signal: stopped part-way in order: $copied copied and checked, $not_done not done, no temporary file" \
+    "but $kept partial file(s) kept for the rerun"
 }
 
 # (a) SIGTERM to every rank, then a rerun that completes.

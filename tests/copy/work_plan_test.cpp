@@ -67,6 +67,25 @@ TEST_CASE("any object can be chunked on request, in chunks of a given size", "[w
   CHECK(items.size() == 2);  // PlanLimits::chunk_size 30
 }
 
+TEST_CASE("a resumed object is cut only where the earlier run did not write", "[work_plan]") {
+  WorkPlanner planner(limits());
+  std::vector<WorkItem> items;
+  const std::vector<ByteRange> missing{{0, 10}, {40, 65}};  // of 120 bytes, chunks of 30
+  const std::uint64_t id = planner.add_chunked(object("resumed", 120), items, 0, &missing);
+  REQUIRE(items.size() == 4);
+  const std::vector<std::pair<std::uint64_t, std::uint64_t>> cut = {{0, 10}, {40, 30}, {70, 30}, {100, 5}};
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    CHECK(items[i].object_id == id);
+    CHECK(items[i].chunk_index == i);
+    CHECK(items[i].chunk_count == 4);
+    CHECK(std::make_pair(items[i].offset, items[i].length) == cut[i]);
+  }
+  items.clear();
+  const std::vector<ByteRange> none;
+  planner.add_chunked(object("all there", 120), items, 0, &none);
+  CHECK(items.empty());
+}
+
 TEST_CASE("small objects are batched by bytes and by count", "[work_plan]") {
   WorkPlanner planner(limits());
   std::vector<WorkItem> items;
@@ -198,6 +217,7 @@ TEST_CASE("work items and done records survive the wire", "[work_item]") {
   done.md5chksum = "kAFQmDzST7DWlj99KOF/cg==";
   done.chunk_index = 7;
   done.digests = std::string("\0\x01\xff", 3);
+  done.chunk_written = (5ULL << 32) + 17;
   Result<ItemDone> back = decode_done(encode_done(done));
   REQUIRE(back.ok());
   CHECK(back->item_id == 42);
@@ -206,6 +226,7 @@ TEST_CASE("work items and done records survive the wire", "[work_item]") {
   CHECK(back->md5chksum == done.md5chksum);
   CHECK(back->chunk_index == 7);
   CHECK(back->digests == done.digests);
+  CHECK(back->chunk_written == done.chunk_written);
   CHECK_FALSE(decode_done("xx").ok());
 }
 

@@ -22,6 +22,7 @@
 
 #include "caios2dfs/copy/chunk_checks.hpp"
 #include "caios2dfs/copy/copy_job.hpp"
+#include "caios2dfs/copy/destination.hpp"
 #include "caios2dfs/copy/object_source.hpp"
 #include "caios2dfs/copy/progress.hpp"
 #include "caios2dfs/copy/source_requests.hpp"
@@ -102,6 +103,25 @@ class Coordinator {
   void on_chunk_done(ItemDone&& done);
   void on_verified(ItemDone&& done);
   void publish_chunked(const ObjectRef& object, const std::optional<CheckVerdict>& verdict);
+  // Resume of chunked objects (coordinator_resume.cpp, resume_state.hpp).
+  struct Resuming {
+    ResumeFile file;
+    std::vector<ByteRange> chunks;  ///< by chunk index
+    RangeSet written;               ///< earlier runs' and this one's
+  };
+  /// The ranges of `object` still to fetch; `resuming` set when its state is open.
+  std::vector<ByteRange> open_resume(const ObjectRef& object, std::unique_ptr<Resuming>& resuming);
+  /// A chunk reported in: record what it wrote.
+  void record_chunk(const ItemDone& done);
+  /// The last chunk is in: stop recording. True when the object failed in
+  /// a way worth resuming from, and its file and state are to be kept.
+  bool end_resume(std::uint64_t object_id, const ObjectRef& object, bool ok, std::uint8_t failure_kind);
+  /// The job stopped before a chunked object all in was checked: keep it
+  /// for the rerun, which finds every byte written and checks it (true),
+  /// when its state is there.
+  bool keep_checked_later(const ObjectRef& object);
+  /// Remove a chunked object's temporary file and its resume state.
+  void discard_chunked_file(const ObjectRef& object);
   std::uint64_t outstanding_items() const { return planner_.items_created() - items_completed_; }
   void print_progress(bool final_line);
 
@@ -146,6 +166,8 @@ class Coordinator {
   };
   std::unordered_map<std::uint64_t, StreamChecked> stream_checked_;
   int probes_in_flight_ = 0;  ///< HEADs of chunked objects not yet answered
+  /// Chunked objects whose written ranges are being recorded, by object id.
+  std::unordered_map<std::uint64_t, std::unique_ptr<Resuming>> resuming_;
   /// --checksum's checks of existing files of chunked objects (item id -> object).
   std::unordered_map<std::uint64_t, ObjectRef> skip_checks_;
   /// Fetches so far of chunked objects whose check failed (key -> count).

@@ -39,6 +39,7 @@
 #include <vector>
 
 #include "caios2dfs/base/error.hpp"
+#include "caios2dfs/copy/resume_state.hpp"
 #include "caios2dfs/copy/work_item.hpp"
 #include "caios2dfs/fileio/dir_listing.hpp"
 #include "caios2dfs/fileio/file_sink.hpp"
@@ -69,8 +70,17 @@ struct FilePaths {
   std::string temp_directory;  ///< of the temporary file: `directory`, or a staging directory
   std::string final_name;      ///< in `directory`
   std::string temp_name;       ///< in `temp_directory`
+  std::string state_name;      ///< a chunked file's resume state, in `directory` (resume_state.hpp)
   bool staged() const { return temp_directory != directory; }
 };
+/// A chunked file's resume state, open for recording (resume_state.hpp).
+struct ResumeFile {
+  UniqueFd state;        ///< appended to; closed with this
+  std::string path;      ///< of the state, for messages
+  RangeSet written;      ///< by earlier runs (empty when starting afresh)
+  std::string restarted;  ///< why an earlier run's state was not used; "" when none was there, or it was used
+};
+
 /// Pure: `dest_root` joined with the object's relative path; the temporary
 /// file beside the final one.
 FilePaths file_paths(const std::string& dest_root, const ObjectRef& object);
@@ -118,6 +128,21 @@ class Destination {
 
   /// Remove the temporary file of an object that failed; a missing file is fine.
   void discard(const FilePaths& paths);
+
+  /// Rank 0, before a chunked object is cut (after prepare()): the ranges an
+  /// earlier run wrote into its temporary file, trusted when the state
+  /// beside it names `identity` and the file has the object's size; else
+  /// an empty set and a new state, and the file is written whole.
+  Result<ResumeFile> open_resume(const FilePaths& paths, const ObjectIdentity& identity);
+  /// Append `range` to the state as written (one write(2)).
+  static Status record_written(ResumeFile& file, ByteRange range);
+  /// Remove a chunked file's resume state: with its temporary file, or once
+  /// it is published. `if_listed`: only when the directory's listing
+  /// (dir_listing.hpp) had it (a leftover beside a file found up to date),
+  /// so that an up-to-date file costs no call.
+  void discard_state(const FilePaths& paths, bool if_listed = false);
+  /// A resume state is beside the temporary file (one stat).
+  bool has_state(const FilePaths& paths) const;
 
   /// The end of the run, once every rank is done: remove this run's staging
   /// directory, and the staging root if nothing else is in it. Returns what

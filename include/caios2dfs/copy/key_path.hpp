@@ -66,8 +66,12 @@ inline constexpr std::string_view kStagingDirectory = ".caios2dfs-staging";
 /// is accepted so call sites say which file the temporary belongs to.
 std::string temp_name_for(std::string_view final_name, std::string_view key);
 
+/// Name of the resume state of a chunked object's temporary file, beside
+/// it (resume_state.hpp): the same with ".state" for ".part".
+std::string state_name_for(std::string_view key);
+
 /// True when `file_name` (one component, no '/') has exactly the form that
-/// temp_name_for() produces.
+/// temp_name_for() or state_name_for() produces: no key may map to one.
 bool is_temp_name(std::string_view file_name);
 
 /// The directory part of a relative path: "a/b/c" -> "a/b", "c" -> "" (a view

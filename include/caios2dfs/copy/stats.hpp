@@ -97,6 +97,14 @@ struct RunSummary {
   /// that failed or was given up).
   std::uint64_t bytes_copied = 0;
   std::uint64_t chunked_bytes_published = 0;
+  /// Chunked objects an interrupted run had begun, and the bytes of them it
+  /// had written that this run did not fetch again (resume_state.hpp).
+  std::uint64_t objects_resumed = 0;
+  std::uint64_t bytes_resumed = 0;
+  /// Chunked files not done, kept with their state for a rerun, and the
+  /// bytes written into them.
+  std::uint64_t partial_files_kept = 0;
+  std::uint64_t partial_bytes_kept = 0;
   std::uint64_t iterations = 1;
   double seconds = 0;  ///< latest end - earliest start over all ranks
   double wall_seconds = 0;  ///< whole run at rank 0, listing included

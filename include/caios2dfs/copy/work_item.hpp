@@ -80,6 +80,9 @@ struct ItemDone {
   /// chunk: what WorkItem::digest asked for, raw digests end to end (one per
   /// part, in order); "" when it asked for none or the hasher failed.
   std::string digests;
+  /// chunk given up because the job stopped: bytes from its start that are
+  /// in the file (rank 0 records them for a rerun, resume_state.hpp).
+  std::uint64_t chunk_written = 0;
 };
 
 /// The record of an item given up before it ran, because the job is

@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "caios2dfs/copy/resume_state.hpp"
 #include "caios2dfs/copy/work_item.hpp"
 
 namespace caios {
@@ -40,7 +41,10 @@ class WorkPlanner {
   /// Split `object` (of at least one byte) into chunks whatever its size, of
   /// `chunk_size` (0: PlanLimits::chunk_size; nonzero: cut on its part
   /// boundaries, chunk_checks.hpp). Returns the object id they carry.
-  std::uint64_t add_chunked(ObjectRef object, std::vector<WorkItem>& out, std::uint64_t chunk_size = 0);
+  /// `only`: cut just these ranges of it (what an interrupted run did not
+  /// write), each into chunks of at most `chunk_size`, numbered in order.
+  std::uint64_t add_chunked(ObjectRef object, std::vector<WorkItem>& out, std::uint64_t chunk_size = 0,
+                            const std::vector<ByteRange>* only = nullptr);
   /// Close the open batch (end of a listing page, or end of listing), so
   /// listed objects do not wait for more to arrive.
   void flush(std::vector<WorkItem>& out);

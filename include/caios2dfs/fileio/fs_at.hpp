@@ -21,6 +21,7 @@
 #include <unordered_map>
 
 #include "caios2dfs/base/error.hpp"
+#include "caios2dfs/base/unique_fd.hpp"
 #include "caios2dfs/fileio/fs_ops.hpp"
 
 namespace caios {
@@ -84,6 +85,10 @@ Status remove_file_at(const FileAt& file);
 /// Copy the bytes of `from` into `to` (created or truncated), e.g. across a
 /// boundary that neither link nor rename crosses.
 Status copy_file_at(const FileAt& from, const FileAt& to);
+/// The first `limit` bytes of a small file; nullopt when there is no file.
+Result<std::optional<std::string>> read_file_at(const FileAt& file, std::size_t limit);
+/// Open for appending, created when missing; `truncate`: emptied first.
+Result<UniqueFd> open_append_at(const FileAt& file, bool truncate);
 
 // The same on paths.
 inline Result<std::optional<FileStat>> stat_path(const std::string& path) { return stat_at(FileAt{nullptr, path}); }
