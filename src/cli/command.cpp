@@ -1,6 +1,7 @@
 #include "caios2dfs/cli/command.hpp"
 
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <fmt/format.h>
 
@@ -11,6 +12,7 @@
 #include "caios2dfs/base/stop_signals.hpp"
 #include "caios2dfs/cli/bench_write.hpp"
 #include "caios2dfs/config/connect.hpp"
+#include "caios2dfs/copy/key_path.hpp"
 #include "caios2dfs/fileio/fs_ops.hpp"
 
 namespace caios {
@@ -45,6 +47,12 @@ Setup check_setup(const Comm& comm, const CopyOptions& options, const Environmen
     DirectoryMaker directories;
     if (Status made = directories.make(options.dest); !made.ok()) {
       setup.error = fmt::format("cannot create DEST: {}", made.error().to_string());
+    } else if (Status writable = probe_writable(options.dest, temp_name_for("", fmt::format("probe {}", ::getpid())));
+               !writable.ok()) {
+      // Found before any data moves, not as one failure per object.
+      setup.error = fmt::format("cannot write in DEST: {}: DEST must be a directory this user may create files in, "
+                                "on a file system mounted read-write with space left (--dry-run checks a read-only DEST)",
+                                writable.error().to_string());
     }
   }
   return setup;

@@ -56,7 +56,7 @@ Integrity: bytes are checked against the store's MD5 or checksum before a file g
 Exit codes:
   0  every object copied or rightly skipped
   1  some objects failed (see --report, --failed-list); rerun to fetch only what is missing
-  2  bad usage, config or credentials, or bucket unreachable: found before any data moves
+  2  bad usage, config, credentials, bucket or DEST (not writable): found before any data moves
   4  stopped by SIGTERM, SIGINT or SIGUSR1 (10: by --max-duration) before done; rerun to finish
 
 Examples:

@@ -78,6 +78,15 @@ Status remove_tree(const std::string& path) {
   return ok_status();
 }
 
+Status probe_writable(const std::string& directory, std::string_view probe_name) {
+  const std::string path = join_path(directory, probe_name);
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return errno_error("create", path, errno);
+  ::close(fd);
+  if (::unlink(path.c_str()) != 0) return errno_error("unlink", path, errno);
+  return ok_status();
+}
+
 Status write_all(int fd, const char* data, std::size_t size, std::string_view path, std::uint64_t offset) {
   std::size_t written = 0;
   while (written < size) {

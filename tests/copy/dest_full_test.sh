@@ -82,3 +82,28 @@ copy "$WORK/rerun.json" || { tail -20 "$WORK/rerun.json.log"; fail "the rerun af
 diff -r -x .caios2dfs-staging "$WORK/expected/full" "$dest" >"$WORK/diff.out" \
   || { head "$WORK/diff.out"; fail "rerun: DEST differs"; }
 say "after freeing space the rerun completed the copy, byte for byte"
+
+# A DEST nobody may write in is found before any data moves: status 2, one
+# message saying why, no GET. Read-only (EROFS), then, where this test can
+# run as another user, not this user's to write in (EACCES).
+refused() {  # WHAT ERRNO_TEXT REPORT [command prefix...]
+  local what=$1 text=$2 report=$3 before
+  shift 3
+  before=$(grep -c '^GET /full/' "$WORK/server.log" || true)
+  "$@" timeout 120 mpirun --oversubscribe -np 2 "$BIN" --stats 0 s3://full "$dest" >"$report.log" 2>&1
+  local status=$?
+  (( status == 2 )) || { tail -5 "$report.log"; fail "$what: status $status, not 2"; }
+  grep -q "cannot write in DEST: create $dest/.caios2dfs-[0-9a-f]*.part: .*$text.*: DEST must be a directory" \
+    "$report.log" || { tail -5 "$report.log"; fail "$what: no message saying why DEST cannot be written"; }
+  [[ $(grep -c '^GET /full/' "$WORK/server.log" || true) == "$before" ]] || fail "$what: GETs were made"
+  say "$what: refused before any data moved (status 2: $(grep -o "$text" "$report.log" | head -1))"
+}
+mount -o remount,ro "$WORK/fs" || fail "could not make the tmpfs read-only"
+refused "DEST read-only" "Read-only file system" "$WORK/ro"
+mount -o remount,rw "$WORK/fs" || fail "could not make the tmpfs writable again"
+if [[ $(id -u) == 0 ]] && runuser -u nobody -- true 2>/dev/null; then
+  chmod 755 "$WORK" "$WORK/fs" "$dest"
+  refused "DEST not this user's" "Permission denied" "$WORK/acces" runuser -u nobody -- env HOME=/tmp
+else
+  say "(EACCES not tried: needs root to run the copy as another user)"
+fi

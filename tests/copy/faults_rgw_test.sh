@@ -8,7 +8,8 @@
 #       half. The job exits 0; the tree is byte for byte the bucket's, with
 #       no temporary file left; the report counts every object, and its
 #       retries by class match what the proxy did: throttled = SlowDowns,
-#       server = 500s, timeout >= stalls, protocol = cut listings, network
+#       server = 500s (and 503s to HEADs, which have no body to say
+#       SlowDown), timeout >= stalls, protocol = cut listings, network
 #       between cut + short and cut + short + resets (curl itself retries a
 #       reset on a reused connection before we see it); retries on more than
 #       one rank;
@@ -104,10 +105,13 @@ for kind in slowdown internal reset cut short stall; do
   (( $(faults "$WORK/a.proxy" $kind) >= 1 )) || fail "(a) the proxy injected no $kind fault"
 done
 (( $(grep -c '^fault .* GET /[^/?]*?' "$WORK/a.proxy") >= 1 )) || fail "(a) no listing page was faulted"
-[[ $(retries "$WORK/a.json" throttled) == $(faults "$WORK/a.proxy" slowdown) ]] \
-  || fail "(a) retries throttled $(retries "$WORK/a.json" throttled) != $(faults "$WORK/a.proxy" slowdown) SlowDowns"
-[[ $(retries "$WORK/a.json" server) == $(faults "$WORK/a.proxy" internal) ]] \
-  || fail "(a) retries server $(retries "$WORK/a.json" server) != $(faults "$WORK/a.proxy" internal) 500s"
+# A 503 to a HEAD has no body to say SlowDown: it counts as a server error.
+slowdowns=$(grep -c '^fault slowdown GET ' "$WORK/a.proxy")
+head_503s=$(grep -c '^fault slowdown HEAD ' "$WORK/a.proxy")
+[[ $(retries "$WORK/a.json" throttled) == "$slowdowns" ]] \
+  || fail "(a) retries throttled $(retries "$WORK/a.json" throttled) != $slowdowns SlowDowns"
+[[ $(retries "$WORK/a.json" server) == $(( $(faults "$WORK/a.proxy" internal) + head_503s )) ]] \
+  || fail "(a) retries server $(retries "$WORK/a.json" server) != $(faults "$WORK/a.proxy" internal) 500s + $head_503s 503s to HEADs"
 [[ $(retries "$WORK/a.json" protocol) == $(faults "$WORK/a.proxy" xml) ]] \
   || fail "(a) retries protocol $(retries "$WORK/a.json" protocol) != $(faults "$WORK/a.proxy" xml) cut listings"
 (( $(retries "$WORK/a.json" timeout) >= $(faults "$WORK/a.proxy" stall) )) \

@@ -47,6 +47,11 @@ class DirectoryMaker {
 /// staging directory only.
 Status remove_tree(const std::string& path);
 
+/// A file can be created in `directory`: one is created and removed
+/// (`probe_name`, which must not exist). The Error keeps errno (EACCES,
+/// EROFS, ENOSPC, EDQUOT...).
+Status probe_writable(const std::string& directory, std::string_view probe_name);
+
 /// write(2) all of [data, data+size) to `fd` at its current position,
 /// through EINTR and short writes; errors name `path` and the file offset
 /// (`offset` + bytes written).
