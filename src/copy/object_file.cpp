@@ -39,13 +39,15 @@ OpenedObject open_object_file(Destination& destination, FileBackend& backend, Fi
 
 std::optional<Error> finish_object_file(Destination& destination, std::unique_ptr<WritableFile> file,
                                         const FilePaths& paths, FileTail tail, std::int64_t mtime_ns, bool is_chunk,
-                                        std::optional<Error> error) {
+                                        std::optional<Error> error, bool* closed_ok) {
   if (!error && tail.size > 0) {
     if (Status written = file->write_at(tail.offset, tail.data, tail.size); !written.ok()) error = written.error();
   }
   // close() reports deferred write errors on network file systems: always
   // close, and keep the first error.
-  if (Status closed = file->close(); !error && !closed.ok()) error = closed.error();
+  Status closed = file->close();
+  if (closed_ok != nullptr) *closed_ok = closed.ok();
+  if (!error && !closed.ok()) error = closed.error();
   if (!error && !is_chunk) {
     if (Status published = destination.publish(paths, mtime_ns); !published.ok()) error = published.error();
   }

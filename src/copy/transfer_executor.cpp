@@ -359,7 +359,8 @@ void TransferExecutor::submit_finish(const TransferPtr& transfer) {
   files_.submit(
       [this, raw, error] {
         FileTail tail{raw->buffer.data(), raw->buffered, raw->buffer_offset};
-        if (raw->is_chunk && error && error->kind == ErrorKind::cancelled && !raw->write_error) {
+        const bool stopping = raw->is_chunk && error && error->kind == ErrorKind::cancelled && !raw->write_error;
+        if (stopping) {
           // The job stops: keep what came, so that a rerun need not fetch it
           // again (rank 0 records it, resume_state.hpp).
           raw->written_end = tail.offset;
@@ -368,8 +369,10 @@ void TransferExecutor::submit_finish(const TransferPtr& transfer) {
           }
           tail.size = 0;
         }
+        bool closed_ok = true;
         raw->error = finish_object_file(*destination_, std::move(raw->file), raw->paths, tail, raw->object->mtime_ns,
-                                        raw->is_chunk, error);
+                                        raw->is_chunk, error, &closed_ok);
+        if (stopping && !closed_ok) raw->written_end = 0;  // what was written may not have reached the file
         buffers_.give_back(std::move(raw->buffer));
       },
       [this, transfer] { complete(*transfer); });

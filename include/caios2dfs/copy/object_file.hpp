@@ -50,8 +50,10 @@ struct FileTail {
 /// object): then nothing more is written. On any error a whole file's
 /// temporary file is removed (a chunk's belongs to rank 0). Returns the
 /// error that ended the object, or nullopt when it is in place.
+/// `closed_ok`, when given, says whether the close itself succeeded (on a
+/// network file system, whether the bytes written reached the server).
 std::optional<Error> finish_object_file(Destination& destination, std::unique_ptr<WritableFile> file,
                                         const FilePaths& paths, FileTail tail, std::int64_t mtime_ns, bool is_chunk,
-                                        std::optional<Error> error);
+                                        std::optional<Error> error, bool* closed_ok = nullptr);
 
 }  // namespace caios
