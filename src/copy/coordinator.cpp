@@ -16,13 +16,6 @@ namespace caios {
 
 namespace {
 
-/// Items the ranks hold queued (not yet done) before rank 0 pauses listing:
-/// enough to keep every rank busy, small enough that the listing of a huge
-/// bucket is never held in memory.
-std::uint64_t outstanding_item_limit(int ranks, int transfers) {
-  return std::max<std::uint64_t>(256, static_cast<std::uint64_t>(ranks) * static_cast<std::uint64_t>(transfers) * 4);
-}
-
 PlanLimits plan_limits(const CopyJob& job) {
   PlanLimits limits;
   // A dry run decides per object; there is nothing to split.

@@ -66,6 +66,10 @@ WorkItem WorkPlanner::verify(ObjectRef object, std::uint64_t object_id, std::str
   return item;
 }
 
+std::uint64_t outstanding_item_limit(int ranks, int transfers) {
+  return std::max<std::uint64_t>(256, static_cast<std::uint64_t>(ranks) * static_cast<std::uint64_t>(transfers) * 4);
+}
+
 std::size_t steal_count(std::size_t queued, bool victim_saturated) {
   return victim_saturated ? (queued + 1) / 2 : queued / 2;
 }

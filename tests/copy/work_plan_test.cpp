@@ -139,6 +139,15 @@ TEST_CASE("stealing takes half, and never a busy victim's last item unless it is
   for (int i = 0; i < 100; ++i) CHECK(pick_victim(0, 2, random) == 1);
 }
 
+TEST_CASE("the listing pauses at four items per transfer slot of the job, and never below 256", "[work_plan]") {
+  CHECK(outstanding_item_limit(1, 1) == 256);     // a small job still lists ahead
+  CHECK(outstanding_item_limit(4, 16) == 256);    // 4 x 16 x 4 = 256 exactly
+  CHECK(outstanding_item_limit(5, 16) == 320);
+  CHECK(outstanding_item_limit(1024, 16) == 65'536);
+  // Thousands of ranks with many transfers each: no overflow in int.
+  CHECK(outstanding_item_limit(100'000, 1024) == 409'600'000ull);
+}
+
 TEST_CASE("the next item is one in a directory the rank is not busy in, within the scan", "[work_plan]") {
   const auto item_in = [](const std::string& first_path) {
     WorkItem item;

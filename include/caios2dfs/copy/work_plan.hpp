@@ -2,6 +2,7 @@
 //  - WorkPlanner turns listed objects into work items by bytes: batches of
 //    small objects, and chunks of objects at or above the cutoff;
 //  - steal_count / pick_victim decide how work moves between ranks;
+//  - outstanding_item_limit says when rank 0 pauses the listing;
 //  - pick_next_item chooses which queued item a rank starts next;
 //  - ChunkTracker (rank 0) knows when every chunk of a large object is in
 //    place, so the file can be published under its final name.
@@ -62,6 +63,14 @@ class WorkPlanner {
   std::uint64_t next_item_id_ = 0;
   std::uint64_t next_object_id_ = 0;
 };
+
+/// The listing pause: rank 0 asks for no more listing pages while at least
+/// this many of the items it created are not yet reported done (pages
+/// already asked for still arrive). Four items per transfer slot of the job
+/// (`ranks` x `transfers`), at least 256: enough to keep every slot busy
+/// with items to spare for thieves, small enough that the listing of a huge
+/// bucket is never held in memory.
+std::uint64_t outstanding_item_limit(int ranks, int transfers);
 
 /// How many of `queued` items a victim gives a thief: half, rounded up when
 /// the victim is already busy with enough of its own, down otherwise (so a
