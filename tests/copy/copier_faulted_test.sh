@@ -15,28 +15,21 @@ PROG=copier_faulted_test
 use_test_rgw
 
 WORK=$(mktemp -d /var/tmp/caios2dfs-copier-faulted.XXXXXX)
-proxy_pid=""
 cleanup() {
   local rc=$?
-  [[ -n $proxy_pid ]] && { kill "$proxy_pid" 2>/dev/null; wait "$proxy_pid" 2>/dev/null; }
+  stop_fault_proxy
   if (( rc == 0 )); then rm -rf -- "$WORK"; say PASSED; else say "FAILED; files kept in $WORK"; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-python3 "$REPO/scripts/fault-proxy" --upstream "${CAIOS_TEST_ENDPOINT#http://}" --port-file "$WORK/proxy.port" \
-  --fault-rate 0.15 --stall-seconds 3 --seed 5 --log "$WORK/proxy.log" &
-proxy_pid=$!
-for _ in $(seq 100); do [[ -s $WORK/proxy.port ]] && break; sleep 0.1; done
-[[ -s $WORK/proxy.port ]] || fail "fault-proxy did not start"
-proxy=http://127.0.0.1:$(cat "$WORK/proxy.port")
+start_fault_proxy "$WORK/proxy.log" --fault-rate 0.15 --stall-seconds 3 --seed 5
 
 # The tests read the server from an env file: the same one, pointing at the proxy.
-sed "s|^export CAIOS_TEST_ENDPOINT=.*|export CAIOS_TEST_ENDPOINT=$proxy|" "$BUILD_DIR/rgw/env" >"$WORK/env"
+sed "s|^export CAIOS_TEST_ENDPOINT=.*|export CAIOS_TEST_ENDPOINT=$PROXY|" "$BUILD_DIR/rgw/env" >"$WORK/env"
 CAIOS_TEST_RGW_ENV=$WORK/env timeout 1200 "$BUILD_DIR/tests/copier_tests" '~[tls]' >"$WORK/tests.log" 2>&1 \
   || { tail -40 "$WORK/tests.log"; fail "the copier tests failed with faults"; }
-kill "$proxy_pid" && wait "$proxy_pid" 2>/dev/null
-proxy_pid=""
+stop_fault_proxy
 
 read -r _ requests _ eligible _ faulted _ _ < <(grep '^requests ' "$WORK/proxy.log")
 python3 -c "import sys; r = $faulted / $eligible; sys.exit(0 if 0.10 <= r <= 0.20 else 1)" \

@@ -31,16 +31,9 @@ export RCLONE_CONFIG_T_ACCESS_KEY_ID=$CAIOS_TEST_ACCESS_KEY RCLONE_CONFIG_T_SECR
 
 WORK=$(mktemp -d /var/tmp/caios2dfs-faults.XXXXXX)
 BUCKET=faults-$(date +%s)-$$
-proxy_pid=""
-stop_proxy() {
-  [[ -n $proxy_pid ]] || return 0
-  kill "$proxy_pid" 2>/dev/null
-  wait "$proxy_pid" 2>/dev/null
-  proxy_pid=""
-}
 cleanup() {
   local rc=$?
-  stop_proxy
+  stop_fault_proxy
   timeout 120 rclone purge "t:$BUCKET" >/dev/null 2>&1 || true
   if (( rc == 0 )); then rm -rf -- "$WORK"; say PASSED; else say "FAILED; files kept in $WORK"; fi
 }
@@ -63,17 +56,6 @@ PY
 timeout 300 rclone copy --transfers 16 "$WORK/src" "t:$BUCKET" || fail "rclone copy (seeding the bucket)"
 nfiles=$(find "$WORK/src" -type f | wc -l)
 
-start_proxy() {  # LOG [fault-proxy flags...]
-  local log=$1
-  shift
-  rm -f "$WORK/proxy.port"
-  python3 "$REPO/scripts/fault-proxy" --upstream "${CAIOS_TEST_ENDPOINT#http://}" --port-file "$WORK/proxy.port" \
-    --log "$log" "$@" &
-  proxy_pid=$!
-  for _ in $(seq 100); do [[ -s $WORK/proxy.port ]] && break; sleep 0.1; done
-  [[ -s $WORK/proxy.port ]] || fail "fault-proxy did not start"
-  PROXY=http://127.0.0.1:$(cat "$WORK/proxy.port")
-}
 copy() {  # RANKS DEST REPORT [flags...]: through the proxy
   local ranks=$1 dest=$2 report=$3
   shift 3
@@ -92,10 +74,10 @@ exact_tree() {  # DEST WHAT
 }
 
 # (a) 15% of all reads faulted, every kind.
-start_proxy "$WORK/a.proxy" --fault-rate 0.15 --stall-seconds 4 --seed 7
+start_fault_proxy "$WORK/a.proxy" --fault-rate 0.15 --stall-seconds 4 --seed 7
 copy 4 "$WORK/a" "$WORK/a.json" --s3-list-chunk 10 --timeout 2s \
   || { tail -20 "$WORK/a.json.log"; fail "(a) the copy failed"; }
-stop_proxy
+stop_fault_proxy
 exact_tree "$WORK/a" "(a)"
 [[ $(field "$WORK/a.json" 'd["objects_copied"]') == "$nfiles" ]] || fail "(a) report: objects_copied != $nfiles"
 read -r _ requests _ eligible _ faulted _ _ < <(grep '^requests ' "$WORK/a.proxy")
@@ -127,9 +109,9 @@ say "(a) $faulted of $eligible reads faulted ($(grep -o '^fault [a-z]*' "$WORK/a
   | awk '{printf "%s %s, ", $3, $1}')retried on $ranks_retrying ranks): $nfiles files exact"
 
 # (b) Listing pages cut in half: each listed again.
-start_proxy "$WORK/b.proxy" --fault-rate 0.3 --faults xml --seed 3
+start_fault_proxy "$WORK/b.proxy" --fault-rate 0.3 --faults xml --seed 3
 copy 2 "$WORK/b" "$WORK/b.json" --s3-list-chunk 7 || { tail -20 "$WORK/b.json.log"; fail "(b) the copy failed"; }
-stop_proxy
+stop_fault_proxy
 exact_tree "$WORK/b" "(b)"
 cut=$(faults "$WORK/b.proxy" xml)
 (( cut >= 5 )) || fail "(b) only $cut listing pages were cut"
@@ -137,10 +119,10 @@ cut=$(faults "$WORK/b.proxy" xml)
 say "(b) $cut listing pages cut in half, each listed again: tree exact"
 
 # (c) Every object GET fails: the job gives up on each after --retries.
-start_proxy "$WORK/c.proxy" --fault-rate 1 --faults internal --seed 1 --only objects
+start_fault_proxy "$WORK/c.proxy" --fault-rate 1 --faults internal --seed 1 --only objects
 copy 2 "$WORK/c" "$WORK/c.json" --retries 2 --failed-list "$WORK/c.failed"
 status=$?
-stop_proxy
+stop_fault_proxy
 (( status == 1 )) || { tail -5 "$WORK/c.json.log"; fail "(c) exit status $status, expected 1"; }
 [[ $(field "$WORK/c.json" 'd["objects_failed"]') == "$nfiles" ]] || fail "(c) report: objects_failed != $nfiles"
 [[ $(wc -l <"$WORK/c.failed") == "$nfiles" ]] || fail "(c) the failed list does not hold every object"

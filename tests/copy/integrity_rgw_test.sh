@@ -34,18 +34,11 @@ export RCLONE_CONFIG_T_ACCESS_KEY_ID=$CAIOS_TEST_ACCESS_KEY RCLONE_CONFIG_T_SECR
 
 WORK=$(mktemp -d /var/tmp/caios2dfs-integrity.XXXXXX)
 stamp=$(date +%s)-$$
-proxy_pid=""
 uploaded=()  # "bucket/key"
 buckets=()
-stop_proxy() {
-  [[ -n $proxy_pid ]] || return 0
-  kill "$proxy_pid" 2>/dev/null
-  wait "$proxy_pid" 2>/dev/null
-  proxy_pid=""
-}
 cleanup() {
   local rc=$? entry bucket
-  stop_proxy
+  stop_fault_proxy
   for entry in "${uploaded[@]}"; do timeout 30 "$S3TOOL" --retries 1 rm "s3://$entry" >/dev/null 2>&1 || true; done
   for bucket in "${buckets[@]}"; do timeout 30 "$S3TOOL" --retries 1 rb "s3://$bucket" >/dev/null 2>&1 || true; done
   if (( rc == 0 )); then rm -rf -- "$WORK"; say PASSED; else say "FAILED; files kept in $WORK"; fi
@@ -94,15 +87,7 @@ etag=$(timeout 30 "$S3TOOL" head "s3://integrity-mixed-$stamp/multi/part.bin") |
 [[ $etag == *-3* ]] || fail "multi/part.bin is not a 3-part upload: $etag"
 nsmall=$(find "$WORK/small" -type f | wc -l)
 
-start_proxy() {  # LOG
-  rm -f "$WORK/proxy.port"
-  python3 "$REPO/scripts/fault-proxy" --upstream "${CAIOS_TEST_ENDPOINT#http://}" --port-file "$WORK/proxy.port" \
-    --corrupt-get-every 3 --corrupt-get-matching /rclone/ --log "$1" &
-  proxy_pid=$!
-  for _ in $(seq 100); do [[ -s $WORK/proxy.port ]] && break; sleep 0.1; done
-  [[ -s $WORK/proxy.port ]] || fail "fault-proxy did not start"
-  PROXY=http://127.0.0.1:$(cat "$WORK/proxy.port")
-}
+corrupting=(--corrupt-get-every 3 --corrupt-get-matching /rclone/)
 copy() {  # ENDPOINT SOURCE DEST REPORT [flags...]
   local endpoint=$1 source=$2 dest=$3 report=$4
   shift 4
@@ -117,10 +102,10 @@ differing() {  # SOURCE_DIR DEST: how many files differ
 }
 
 # (a) checks on: every corruption caught and fetched again.
-start_proxy "$WORK/a.proxy"
+start_fault_proxy "$WORK/a.proxy" "${corrupting[@]}"
 copy "$PROXY" "s3://integrity-small-$stamp" "$WORK/a" "$WORK/a.json" \
   || { tail -20 "$WORK/a.json.log"; fail "(a) the copy failed"; }
-stop_proxy
+stop_fault_proxy
 corrupted=$(grep -c "^corrupted " "$WORK/a.proxy")
 (( corrupted >= nsmall / 3 )) || fail "(a) the proxy corrupted only $corrupted of $nsmall objects"
 grep -q "/rclone/multi.bin" "$WORK/a.proxy" || fail "(a) the proxy did not corrupt rclone/multi.bin"
@@ -137,10 +122,10 @@ grep -q "checks    verified $nsmall (etag_md5 $((nsmall - 1)), md5chksum 1)  unv
 say "(a) $corrupted of $nsmall fetches corrupted in transit: all caught, fetched again, tree exact"
 
 # (b) --ignore-checksum: the same corruption lands.
-start_proxy "$WORK/b.proxy"
+start_fault_proxy "$WORK/b.proxy" "${corrupting[@]}"
 copy "$PROXY" "s3://integrity-small-$stamp" "$WORK/b" "$WORK/b.json" --ignore-checksum \
   || { tail -20 "$WORK/b.json.log"; fail "(b) the copy failed"; }
-stop_proxy
+stop_fault_proxy
 landed=$(differing "$WORK/small" "$WORK/b")
 (( landed == $(grep -c "^corrupted " "$WORK/b.proxy") && landed > 0 )) \
   || fail "(b) $landed files differ, the proxy corrupted $(grep -c "^corrupted " "$WORK/b.proxy")"
@@ -160,10 +145,10 @@ diff -r "$WORK/mixed" "$WORK/c" >"$WORK/diff.out" 2>&1 || { head "$WORK/diff.out
 say "(c) chunked objects landed exactly: the single-part one verified on read-back, the multipart one unverified"
 
 # (d) chunked objects corrupted in transit: caught on read-back.
-start_proxy "$WORK/d.proxy"
+start_fault_proxy "$WORK/d.proxy" "${corrupting[@]}"
 copy "$PROXY" "s3://integrity-small-$stamp" "$WORK/d" "$WORK/d.json" --multi-thread-cutoff 100K --chunk-size 64K \
   || { tail -20 "$WORK/d.json.log"; fail "(d) the copy failed"; }
-stop_proxy
+stop_fault_proxy
 objects_hit=$(awk '/^corrupted / {print $2}' "$WORK/d.proxy" | sort -u | wc -l)
 chunks_hit=$(grep -c ' bytes ' "$WORK/d.proxy")
 (( chunks_hit > 0 )) || fail "(d) the proxy corrupted no chunk"

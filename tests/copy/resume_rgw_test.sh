@@ -35,18 +35,11 @@ TRANSFERS=4
 CHUNK=$((16 * MIB))
 WORK=$(mktemp -d /var/tmp/caios2dfs-resume.XXXXXX)
 BUCKET=resume-$(date +%s)-$$
-proxy_pid=""
 mpirun_pid=""
-stop_proxy() {
-  [[ -n $proxy_pid ]] || return 0
-  kill "$proxy_pid" 2>/dev/null
-  wait "$proxy_pid" 2>/dev/null
-  proxy_pid=""
-}
 cleanup() {
   local rc=$?
   [[ -n $mpirun_pid ]] && { kill -KILL "$mpirun_pid" 2>/dev/null; wait "$mpirun_pid" 2>/dev/null; }
-  stop_proxy
+  stop_fault_proxy
   timeout 120 rclone purge "t:$BUCKET" >/dev/null 2>&1 || true
   if (( rc == 0 )); then rm -rf -- "$WORK"; say PASSED; else say "FAILED; files kept in $WORK"; fi
 }
@@ -60,23 +53,15 @@ done
 # One PUT per object (below rclone's upload cutoff): ETag = MD5.
 timeout 600 rclone copy --s3-upload-cutoff 1G --transfers 4 "$WORK/src" "t:$BUCKET" || fail "rclone copy (seeding)"
 
-start_proxy() {  # LOG
-  rm -f "$WORK/proxy.port"
-  python3 "$REPO/scripts/fault-proxy" --upstream "${CAIOS_TEST_ENDPOINT#http://}" --port-file "$WORK/proxy.port" \
-    --log "$1" &
-  proxy_pid=$!
-  for _ in $(seq 100); do [[ -s $WORK/proxy.port ]] && break; sleep 0.1; done
-  [[ -s $WORK/proxy.port ]] || fail "fault-proxy did not start"
-}
 fetched() {  # PROXY_LOG: body bytes the server sent through the proxy
-  stop_proxy
+  stop_fault_proxy
   awk '/^requests / {print $NF}' "$1"
 }
 start_copy() {  # DEST REPORT [flags...]: in the background, through a proxy logging to REPORT.proxy
   local dest=$1 report=$2
   shift 2
-  start_proxy "$report.proxy"
-  AWS_ENDPOINT_URL=http://127.0.0.1:$(cat "$WORK/proxy.port") mpirun --oversubscribe -np $RANKS "$BIN" --stats 0 \
+  start_fault_proxy "$report.proxy"
+  AWS_ENDPOINT_URL=$PROXY mpirun --oversubscribe -np $RANKS "$BIN" --stats 0 \
     --transfers $TRANSFERS --chunk-size $((CHUNK / MIB))M -v --report "$report" "$@" "s3://$BUCKET" "$dest" >"$report.log" 2>&1 &
   mpirun_pid=$!
 }

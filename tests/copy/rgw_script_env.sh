@@ -2,7 +2,8 @@
 # arguments: BUILD_DIR, REPO, BIN, S3TOOL, say, fail, field, and
 # use_test_rgw, which points the AWS_* variables at the test RGW of
 # BUILD_DIR after clearing every CAIOS2DFS_, RCLONE_ and AWS_ setting of the
-# caller, so that nothing of the user's environment leaks into a test.
+# caller, so that nothing of the user's environment leaks into a test; and
+# start_fault_proxy / stop_fault_proxy (scripts/fault-proxy in front of it).
 (( $# == 1 )) || { echo "usage: $0 BUILD_DIR" >&2; exit 2; }
 BUILD_DIR=$(cd "$1" && pwd)
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -21,4 +22,27 @@ use_test_rgw() {
   export AWS_ACCESS_KEY_ID=$CAIOS_TEST_ACCESS_KEY AWS_SECRET_ACCESS_KEY=$CAIOS_TEST_SECRET_KEY
   export AWS_ENDPOINT_URL=$CAIOS_TEST_ENDPOINT AWS_REGION=$CAIOS_TEST_REGION
   export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+}
+
+# start_fault_proxy LOG [fault-proxy flags...]: scripts/fault-proxy on
+# loopback in front of the test RGW (after use_test_rgw), logging to LOG;
+# sets proxy_pid and PROXY, its URL. Uses $WORK. The caller's cleanup
+# calls stop_fault_proxy, which is safe to call when none runs.
+proxy_pid=""
+start_fault_proxy() {
+  local log=$1
+  shift
+  rm -f "$WORK/proxy.port"
+  python3 "$REPO/scripts/fault-proxy" --upstream "${CAIOS_TEST_ENDPOINT#http://}" --port-file "$WORK/proxy.port" \
+    --log "$log" "$@" &
+  proxy_pid=$!
+  for _ in $(seq 100); do [[ -s $WORK/proxy.port ]] && break; sleep 0.1; done
+  [[ -s $WORK/proxy.port ]] || fail "fault-proxy did not start"
+  PROXY=http://127.0.0.1:$(cat "$WORK/proxy.port")
+}
+stop_fault_proxy() {
+  [[ -n $proxy_pid ]] || return 0
+  kill "$proxy_pid" 2>/dev/null
+  wait "$proxy_pid" 2>/dev/null
+  proxy_pid=""
 }
