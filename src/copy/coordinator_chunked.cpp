@@ -146,8 +146,10 @@ void Coordinator::chunks_in(std::uint64_t object_id, ChunkTracker::Finished fini
   if (check_streamed(object_id, object)) return;
   const ChunkedCheck check = chunked_check(job_.verify, object.etag, ResponseSums{sums.md5chksum, sums.etag_not_md5});
   if (!check.expected) return publish_chunked(object, CheckVerdict{std::nullopt, check.reason, std::nullopt});
-  deal(planner_.verify(object, object_id, md5_to_base64(*check.expected)));
+  WorkItem verify = planner_.verify(object, object_id, md5_to_base64(*check.expected));
+  // Known before it is dealt: a job that is stopping reports it done at once.
   verifying_.emplace(object_id, Verifying{std::move(object), check.method});
+  deal(std::move(verify));
 }
 
 /// A chunked object's read-back is done: publish it when it matched; else
