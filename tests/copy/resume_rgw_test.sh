@@ -65,17 +65,6 @@ start_copy() {  # DEST REPORT [flags...]: in the background, through a proxy log
     --transfers $TRANSFERS --chunk-size $((CHUNK / MIB))M -v --report "$report" "$@" "s3://$BUCKET" "$dest" >"$report.log" 2>&1 &
   mpirun_pid=$!
 }
-wait_copy() {  # the copy's status
-  local deadline=$((SECONDS + 300))
-  while kill -0 "$mpirun_pid" 2>/dev/null; do
-    (( SECONDS < deadline )) || { kill -KILL "$mpirun_pid"; wait "$mpirun_pid"; mpirun_pid=""; return 124; }
-    sleep 0.1
-  done
-  wait "$mpirun_pid"
-  local status=$?
-  mpirun_pid=""
-  return "$status"
-}
 # Waits until DEST holds about FRACTION of the data (blocks written), then signals the ranks.
 signal_part_way() {  # DEST SIGNAL FRACTION_PERCENT
   local dest=$1 signal=$2 percent=$3 used=0
@@ -105,7 +94,7 @@ mib() { echo $(( $1 / MIB )); }
 # (a) SIGTERM, then a rerun that resumes.
 start_copy "$WORK/a" "$WORK/a1.json"
 signal_part_way "$WORK/a" TERM 40
-wait_copy
+wait_copy 300
 status=$?
 first=$(fetched "$WORK/a1.json.proxy")
 (( status == 4 )) || { tail -20 "$WORK/a1.json.log"; fail "(a) SIGTERM: status $status, not 4"; }
@@ -131,7 +120,7 @@ python3 -c 'import os, sys; fd = os.open(sys.argv[1], os.O_WRONLY); os.pwrite(fd
 : >"$WORK/a/$(temp_of "$cut" .part)"
 
 start_copy "$WORK/a" "$WORK/a2.json"
-wait_copy
+wait_copy 300
 status=$?
 second=$(fetched "$WORK/a2.json.proxy")
 (( status == 0 )) || { tail -20 "$WORK/a2.json.log"; fail "(a) rerun: status $status"; }
@@ -160,12 +149,12 @@ say "(a) rerun: $resumed objects resumed, 1 replaced and 1 cut started over, 1 z
 # (b) SIGKILL: nothing orderly; the state has what rank 0 had recorded.
 start_copy "$WORK/b" "$WORK/b1.json"
 signal_part_way "$WORK/b" KILL 40
-wait_copy
+wait_copy 300
 first=$(fetched "$WORK/b1.json.proxy")
 [[ -z $(find "$WORK/b" -maxdepth 1 -name 'obj-*' -size -"$SIZE"c -print -quit) ]] \
   || fail "(b) a partial file under a final name after SIGKILL"
 start_copy "$WORK/b" "$WORK/b2.json"
-wait_copy
+wait_copy 300
 status=$?
 second=$(fetched "$WORK/b2.json.proxy")
 (( status == 0 )) || { tail -20 "$WORK/b2.json.log"; fail "(b) rerun after SIGKILL: status $status"; }

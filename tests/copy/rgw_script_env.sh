@@ -46,3 +46,17 @@ stop_fault_proxy() {
   wait "$proxy_pid" 2>/dev/null
   proxy_pid=""
 }
+
+# wait_copy SECONDS: the status of the copy started in the background as
+# $mpirun_pid (124, after killing it, when it did not end in time).
+wait_copy() {
+  local deadline=$((SECONDS + $1))
+  while kill -0 "$mpirun_pid" 2>/dev/null; do
+    (( SECONDS < deadline )) || { kill -KILL "$mpirun_pid"; wait "$mpirun_pid"; mpirun_pid=""; return 124; }
+    sleep 0.1
+  done
+  wait "$mpirun_pid"
+  local status=$?
+  mpirun_pid=""
+  return "$status"
+}

@@ -60,17 +60,6 @@ start_copy() {  # DEST [ARGS...]: mpirun in the background, its pid in mpirun_pi
     --report "$dest.json" "$@" s3://stop "$dest" >"$dest.log" 2>&1 &
   mpirun_pid=$!
 }
-wait_copy() {  # SECONDS: the copy's status (124 when it did not end in time)
-  local deadline=$((SECONDS + $1))
-  while kill -0 "$mpirun_pid" 2>/dev/null; do
-    (( SECONDS < deadline )) || { kill -KILL "$mpirun_pid"; wait "$mpirun_pid"; mpirun_pid=""; return 124; }
-    sleep 0.1
-  done
-  wait "$mpirun_pid"
-  local status=$?
-  mpirun_pid=""
-  return "$status"
-}
 ranks() { pgrep -P "$mpirun_pid" -f caios2dfs-mpi; }
 copied_files() {  # DEST: the files under DEST, staging and partial files kept for a rerun excluded, sorted
   (cd "$1" && find . -path ./.caios2dfs-staging -prune -o -type f ! -name '.caios2dfs-*.part' \
