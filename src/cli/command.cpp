@@ -14,6 +14,8 @@
 #include "caios2dfs/config/connect.hpp"
 #include "caios2dfs/copy/key_path.hpp"
 #include "caios2dfs/fileio/fs_ops.hpp"
+#include "caios2dfs/http/curl_easy.hpp"
+#include "caios2dfs/s3/md5.hpp"
 
 namespace caios {
 
@@ -142,11 +144,16 @@ CopyJob make_copy_job(const CopyOptions& options, S3Location source, PathFilter 
   return job;
 }
 
+std::string runtime_versions() {
+  return fmt::format("  {}\n  {}\n  {}", curl_runtime_version(), openssl_runtime_version(), mpi_runtime_version());
+}
+
 int run_command(Comm& comm, const std::vector<std::string>& args, const Environment& env) {
   raise_open_file_limit();
   ParsedCommandLine parsed = parse_command_line(args);
   if (!parsed.options) {
     if (comm.rank() == 0) fmt::print(parsed.exit_code == 0 ? stdout : stderr, "{}\n", parsed.message);
+    if (comm.rank() == 0 && parsed.version) fmt::print("{}\n", runtime_versions());
     return parsed.exit_code;
   }
   const CopyOptions& options = *parsed.options;

@@ -156,7 +156,10 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args) {
     const std::vector<std::string> positionals = apply_options(option_table(), args, state);
     switch (state.request) {
       case FlagState::Request::help: result.message = usage_text(); return result;
-      case FlagState::Request::version: result.message = std::string(kVersionLine); return result;
+      case FlagState::Request::version:
+        result.message = std::string(kVersionLine);
+        result.version = true;
+        return result;
       case FlagState::Request::none: break;
     }
     combine_flags(state);

@@ -12,6 +12,13 @@ void ensure_curl_global_init() {
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
+std::string curl_runtime_version() {
+  // The library loaded at run time, which may be newer than the headers.
+  const curl_version_info_data* info = curl_version_info(CURLVERSION_NOW);
+  if (info == nullptr || info->version == nullptr) return "libcurl (version unknown)";
+  return fmt::format("libcurl {} ({})", info->version, info->ssl_version ? info->ssl_version : "no TLS");
+}
+
 namespace {
 
 // What a curl code means for the caller: its kind, whether a retry can help,

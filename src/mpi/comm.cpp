@@ -1,9 +1,20 @@
 #include "caios2dfs/mpi/comm.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <stdexcept>
 
 namespace caios {
+
+std::string mpi_runtime_version() {
+  char text[MPI_MAX_LIBRARY_VERSION_STRING] = {};
+  int length = 0;
+  if (MPI_Get_library_version(text, &length) != MPI_SUCCESS) return "MPI (version unknown)";
+  std::string version(text, static_cast<std::size_t>(std::max(length, 0)));
+  version.resize(std::min(version.find_first_of("\r\n"), version.size()));
+  while (!version.empty() && (version.back() == ' ' || version.back() == '\0')) version.pop_back();
+  return version;
+}
 
 MpiSession::MpiSession(int& argc, char**& argv) {
   int provided = 0;

@@ -1,9 +1,12 @@
 #include "caios2dfs/s3/md5.hpp"
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 
 namespace caios {
+
+std::string openssl_runtime_version() { return OpenSSL_version(OPENSSL_VERSION); }
 
 struct Md5::Context {
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context{EVP_MD_CTX_new(), &EVP_MD_CTX_free};

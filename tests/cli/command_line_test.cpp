@@ -1,8 +1,16 @@
 // parse_command_line: defaults, positionals, the checks across flags, and
-// what the options mean for the file backend (direct_io_min_size, describe_io).
+// what the options mean for the file backend (direct_io_min_size, describe_io),
+// and the library versions --version prints.
 #include "caios2dfs/cli/copy_options.hpp"
+#include "caios2dfs/cli/command.hpp"
 #include "caios2dfs/fileio/file_sink.hpp"
 
+#include <curl/curl.h>
+#include <fmt/format.h>
+#include <mpi.h>
+#include <openssl/crypto.h>
+
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include "parse_helpers.hpp"
@@ -170,4 +178,20 @@ TEST_CASE("usage errors: SOURCE and DEST", "[copy_options]") {
       {{"s3://bucket", ""}, "DEST is empty"},
       {{"s3://bucket", "s3://other"}, "DEST 's3://other' is an S3 location"},
   });
+}
+
+TEST_CASE("runtime_versions: libcurl with its TLS library, OpenSSL and MPI, as loaded", "[version]") {
+  const std::string text = runtime_versions();
+  INFO(text);
+  const curl_version_info_data* curl = curl_version_info(CURLVERSION_NOW);
+  CHECK(contains(text, fmt::format("libcurl {} (", curl->version)));
+  CHECK(contains(text, OpenSSL_version(OPENSSL_VERSION)));
+  char mpi[MPI_MAX_LIBRARY_VERSION_STRING] = {};
+  int length = 0;
+  MPI_Get_library_version(mpi, &length);
+  const std::string mpi_first_line = std::string(mpi, length).substr(0, std::string(mpi, length).find('\n'));
+  CHECK_FALSE(mpi_first_line.empty());
+  CHECK(contains(text, "\n  " + mpi_first_line.substr(0, mpi_first_line.find(','))));  // "Open MPI v4.1.4"
+  CHECK(text.back() != ' ');
+  CHECK(std::count(text.begin(), text.end(), '\n') == 2);  // three lines, no trailing newline
 }

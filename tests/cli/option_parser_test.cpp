@@ -104,6 +104,7 @@ TEST_CASE("help and version: exit 0 with text, wherever they appear", "[copy_opt
     CHECK(result.exit_code == 0);
     CHECK_FALSE(result.options.has_value());
     CHECK(result.message == usage_text());
+    CHECK_FALSE(result.version);
   }
   for (const auto& args : std::vector<std::vector<std::string>>{{"--version"}, {"-V"}, {"s3://bucket", "-V"}}) {
     const auto result = parse(args);
@@ -111,6 +112,7 @@ TEST_CASE("help and version: exit 0 with text, wherever they appear", "[copy_opt
     CHECK(result.exit_code == 0);
     CHECK_FALSE(result.options.has_value());
     CHECK(result.message == "caios2dfs-mpi 0.1.0");
+    CHECK(result.version);  // run_command adds runtime_versions() below it
   }
   CHECK(contains(usage_error({"--help=yes"}), "--help takes no value"));
   CHECK(contains(usage_error({"--version=1"}), "--version takes no value"));

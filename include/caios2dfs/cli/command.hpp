@@ -19,6 +19,11 @@ namespace caios {
 /// CAIOS2DFS_TEST_STEAL_ONLY).
 int run_command(Comm& comm, const std::vector<std::string>& args, const Environment& env);
 
+/// What --version adds below the program's version: one line each for the
+/// libcurl (and its TLS library), OpenSSL and MPI this process runs with, as
+/// loaded at run time, for bug reports.
+std::string runtime_versions();
+
 /// The copy layer's job for parsed options (pure): `source` and `filter` are
 /// the parsed SOURCE and the compiled --include/--exclude rules.
 CopyJob make_copy_job(const CopyOptions& options, S3Location source, PathFilter filter);

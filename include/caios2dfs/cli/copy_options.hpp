@@ -70,6 +70,7 @@ struct ParsedCommandLine {
   std::optional<CopyOptions> options;
   std::string message;  ///< --help / --version text (exit 0), or a usage error (exit 2)
   int exit_code = 0;
+  bool version = false;  ///< --version: the caller adds the libraries' versions (runtime_versions)
 };
 
 /// Parse argv (argv[0] is the program name). Never exits, never prints.

@@ -5,6 +5,7 @@
 #include <curl/curl.h>
 
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include "caios2dfs/base/error.hpp"
@@ -27,6 +28,10 @@ using CurlSlistPtr = std::unique_ptr<curl_slist, CurlSlistFree>;
 
 /// curl_global_init once per process, thread-safe; call before any handle.
 void ensure_curl_global_init();
+
+/// The libcurl this process runs with and its TLS library, e.g.
+/// "libcurl 7.88.1 (OpenSSL/3.0.15)": for --version and bug reports.
+std::string curl_runtime_version();
 
 /// Map a transport-level curl failure (no usable HTTP response) to an Error.
 /// Connect/reset/DNS/TLS-in-transit -> network (retryable); stalls and

@@ -29,6 +29,10 @@ class MpiSession {
   MpiSession& operator=(const MpiSession&) = delete;
 };
 
+/// The first line of the MPI library's own version string ("Open MPI v4.1.4,
+/// ..."), for --version and bug reports; callable before MPI_Init.
+std::string mpi_runtime_version();
+
 struct Message {
   int source = 0;
   int tag = 0;

@@ -5,10 +5,15 @@
 #include <cstddef>
 #include <memory>
 #include <optional>
+#include <string>
 
 #include "caios2dfs/s3/etag.hpp"
 
 namespace caios {
+
+/// The OpenSSL library this process hashes and signs with, as it names
+/// itself ("OpenSSL 3.0.15 3 Sep 2024"): for --version and bug reports.
+std::string openssl_runtime_version();
 
 class Md5 {
  public:
