@@ -201,7 +201,8 @@ constexpr std::array kOptions{
                  no_value(use);
                  s.request = Request::help;
                }},
-    OptionSpec{.name = "--version", .short_name = 'V', .section = output, .help = "print the version, and those of libcurl, OpenSSL and MPI",
+    OptionSpec{.name = "--version", .short_name = 'V', .section = output,
+               .help = "print the version, and those of libcurl, OpenSSL and MPI",
                .set = [](FlagState& s, const FlagUse& use) {
                  no_value(use);
                  s.request = Request::version;
