@@ -22,8 +22,8 @@ Usage:
   caios2dfs-mpi --bench write [OPTIONS] DEST   write test files into DEST, no S3 at all
   caios2dfs-mpi --bench list [OPTIONS] SOURCE  list the keys under SOURCE and count them
 
-  SOURCE  s3://BUCKET[/PREFIX] or REMOTE:BUCKET[/PREFIX] (an rclone remote)
-  DEST    a directory: object PREFIX/a/b.bin becomes DEST/a/b.bin, as with rclone copy
+  SOURCE  s3://BUCKET[/PREFIX] or REMOTE:BUCKET[/PREFIX] (an rclone remote), or one object's key
+  DEST    a directory: PREFIX/a/b.bin lands as DEST/a/b.bin, one object as DEST/NAME, as rclone
 )";
 
 constexpr std::string_view kSelectionNote =

@@ -60,8 +60,8 @@ Coordinator::Coordinator(Comm& comm, S3Client& client, Destination* destination,
                                 : std::make_unique<LocalRequests>(client, stats)),
       spread_(dynamic_cast<SpreadRequests*>(requests_.get())),
       source_(client, *requests_,
-              ObjectSource::Spec{job.source.bucket, prefix_, job.files_from, job.iterations, job.checkers,
-                                 job.list_chunk},
+              ObjectSource::Spec{job.source.bucket, prefix_, !job.source.prefix.ends_with('/'), job.files_from,
+                                 job.iterations, job.checkers, job.list_chunk},
               ObjectSource::Callbacks{[this](ObjectEntry&& entry) { take_object(std::move(entry)); },
                                       [this](const std::string& key, const Error& error) {
                                         ++summary_.objects_listed;
@@ -83,6 +83,8 @@ std::string Coordinator::start() {
     source_.prune_to(std::move(roots));
   }
   std::string error = source_.start();
+  prefix_ = source_.prefix();
+  if (!source_.note().empty()) fmt::print(stderr, "caios2dfs-mpi: note: {}\n", source_.note());
   if (!error.empty() || job_.verbosity < 0) return error;
   const std::string target = job_.mode == CopyMode::read_bench
                                  ? fmt::format("read benchmark, {} iteration(s)", job_.iterations)
@@ -341,9 +343,8 @@ int Coordinator::finish(std::vector<RankStats> ranks, double wall_seconds) {
     status = *stop_reason_ == kMaxDurationStop ? 10 : 4;
   }
   if (summary_.objects_listed == 0 && !prefix_.empty()) {
-    // rclone copies a single object when SOURCE names one; we copy trees.
-    fmt::print(stderr, "caios2dfs-mpi: note: no objects under '{}' (SOURCE names a directory-like prefix; "
-               "to copy a single object, give its parent as SOURCE and its name in --files-from)\n", prefix_);
+    fmt::print(stderr, "caios2dfs-mpi: note: no object named '{}' and no objects under '{}': check SOURCE\n",
+               prefix_.substr(0, prefix_.size() - 1), prefix_);
   }
   if (job_.verbosity >= 0 || status != 0) fmt::print("{}", format_summary(summary_, job_.verbosity > 0));
   std::fflush(stdout);

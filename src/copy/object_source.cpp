@@ -29,9 +29,46 @@ ObjectSource::ObjectSource(S3Client& client, SourceRequests& requests, Spec spec
       // Each rank that runs them gets its share of the checkers at once,
       // in few messages; a batch waits for its slowest HEAD, so not more.
       head_batch_(static_cast<std::size_t>(std::clamp(checkers_ / std::max(1, requests.lanes()), 1, 64))),
-      callbacks_(std::move(callbacks)) {}
+      callbacks_(std::move(callbacks)),
+      may_name_object_(spec.may_name_object && !prefix_.empty() && !files_from_path_) {}
+
+std::string ObjectSource::find_single_object() {
+  const std::string key = prefix_.substr(0, prefix_.size() - 1);
+  Result<ObjectInfo> head =
+      run_sync<ObjectInfo>(client_.engine(), [&](auto done) { client_.head(bucket_, key, std::move(done)); });
+  if (!head.ok()) {
+    // No such object: SOURCE is a prefix, as before. Any other answer (denied,
+    // unreachable) stops the job, as rclone's does, rather than guess.
+    return head.error().kind == ErrorKind::not_found ? std::string() : head.error().to_string();
+  }
+  // rclone copies the object and ignores the keys under "key/"; so do we,
+  // but say so, since a user may have meant the tree.
+  Result<ListPage> under = run_sync<ListPage>(
+      client_.engine(), [&](auto done) { client_.list_page(ListRequest{bucket_, prefix_, "", "", 1, ""}, done); });
+  if (under.ok() && (!under.value().objects.empty() || !under.value().common_prefixes.empty())) {
+    note_ = fmt::format("'{}' is an object and also a prefix of other objects; copying the object only, as rclone "
+                        "does (to copy the objects under it, end SOURCE with '/')", key);
+  }
+  single_ = ObjectEntry{key, head.value().size, head.value().etag, head.value().mtime_ns};
+  const std::size_t slash = key.rfind('/');
+  prefix_ = slash == std::string::npos ? std::string() : key.substr(0, slash + 1);
+  return {};
+}
+
+void ObjectSource::drive_single_object() {
+  // --bench read --iterations N fetches it N times, like a listed tree.
+  for (; passes_done_ < passes_; ++passes_done_) {
+    callbacks_.on_object(ObjectEntry(*single_));
+    callbacks_.on_batch_end();
+  }
+  done_ = true;
+}
 
 std::string ObjectSource::start() {
+  if (may_name_object_) {
+    std::string error = find_single_object();
+    if (!error.empty() || single_) return error;
+  }
   if (files_from_path_) {
     if (*files_from_path_ == "-") {
       files_from_ = &std::cin;  // one pass only: standard input cannot be rewound
@@ -116,6 +153,7 @@ void ObjectSource::request_page(const ListCursor& cursor) {
 
 void ObjectSource::drive() {
   if (done_) return;
+  if (single_) return drive_single_object();
   if (files_from_) return drive_files_from();
   while (std::optional<ListCursor> cursor = frontier_->take()) request_page(*cursor);
 }

@@ -1,5 +1,6 @@
 // The object source against a fake object store on loopback: listing page
-// by page, passes, --files-from lookups and the errors that end a listing.
+// by page, passes, --files-from lookups, SOURCE naming one object, and the
+// errors that end a listing.
 #include <catch2/catch.hpp>
 
 #include "caios2dfs/copy/object_source.hpp"
@@ -32,8 +33,10 @@ struct Rig {
         client(fake_store_client(engine, server, 0)) {}
 
   ObjectSource source(std::string prefix, std::optional<std::string> files_from = std::nullopt, int passes = 1,
-                      int pages = 1) {
-    return ObjectSource(client, requests, ObjectSource::Spec{"bucket", std::move(prefix), std::move(files_from), passes, pages},
+                      int pages = 1, bool may_name_object = false) {
+    return ObjectSource(client, requests,
+                        ObjectSource::Spec{"bucket", std::move(prefix), may_name_object, std::move(files_from), passes,
+                                           pages},
                         ObjectSource::Callbacks{
                             [this](ObjectEntry&& entry) { listed.push_back(std::move(entry)); },
                             [this](const std::string& key, const Error& error) { unusable.emplace_back(key, error.kind); },
@@ -125,4 +128,42 @@ TEST_CASE("with several pages in flight, directories and ranges are listed at on
   std::sort(keys.begin(), keys.end());
   CHECK(listed == keys);
   CHECK(source.complete());
+}
+
+TEST_CASE("SOURCE naming an object is that object alone, under its parent's prefix", "[object_source]") {
+  Rig rig(FakeS3Objects("bucket", objects({"ckpt/model.bin", "ckpt/model.bin.idx", "ckpt/other"})));
+  ObjectSource source = rig.source("ckpt/model.bin/", std::nullopt, 1, 1, /*may_name_object=*/true);
+  REQUIRE(source.start().empty());
+  rig.drain(source);
+  CHECK(rig.keys() == std::vector<std::string>{"ckpt/model.bin"});
+  CHECK(rig.listed.front().size == std::string("data of ckpt/model.bin").size());
+  CHECK(source.prefix() == "ckpt/");
+  CHECK(source.note().empty());
+  CHECK(source.complete());
+}
+
+TEST_CASE("an object that is also a prefix is copied alone, as rclone does, with a note", "[object_source]") {
+  Rig rig(FakeS3Objects("bucket", objects({"run", "run/step1", "run/step2"})));
+  ObjectSource source = rig.source("run/", std::nullopt, 3, 1, /*may_name_object=*/true);
+  REQUIRE(source.start().empty());
+  rig.drain(source);
+  CHECK(rig.keys() == std::vector<std::string>{"run", "run", "run"});  // one per --iterations pass
+  CHECK(source.prefix().empty());
+  CHECK_THAT(source.note(), Catch::Contains("'run' is an object and also a prefix") &&
+                                Catch::Contains("end SOURCE with '/'"));
+}
+
+TEST_CASE("SOURCE that names no object, or ends with '/', is a prefix", "[object_source]") {
+  Rig rig(FakeS3Objects("bucket", objects({"run", "run/step1", "d/x"})));
+  ObjectSource prefix_only = rig.source("d/", std::nullopt, 1, 1, /*may_name_object=*/true);
+  REQUIRE(prefix_only.start().empty());
+  rig.drain(prefix_only);
+  CHECK(rig.keys() == std::vector<std::string>{"d/x"});
+  CHECK(prefix_only.prefix() == "d/");
+  rig.listed.clear();
+  ObjectSource slash = rig.source("run/", std::nullopt, 1, 1, /*may_name_object=*/false);
+  REQUIRE(slash.start().empty());
+  rig.drain(slash);
+  CHECK(rig.keys() == std::vector<std::string>{"run/step1"});
+  CHECK(slash.note().empty());
 }

@@ -132,7 +132,9 @@ class Coordinator {
   bool stop_failed_ = false;  ///< stopped because DEST failed for everyone
   Destination* destination_;
   const CopyJob& job_;
-  const std::string prefix_;  ///< the source prefix as a directory ("dir/" or "")
+  /// The source prefix as a directory ("dir/" or ""); when SOURCE names an
+  /// object, its parent's, from source_.start().
+  std::string prefix_;
   RankStats& stats_;
   KeepLocal keep_local_;
   std::unique_ptr<SourceRequests> requests_;  ///< where the listing's requests run

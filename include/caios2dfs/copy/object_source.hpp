@@ -1,4 +1,5 @@
-// Rank 0's supply of objects to copy: ListObjectsV2 pages, up to --checkers
+// Rank 0's supply of objects to copy: one object when SOURCE names one (as
+// rclone: a HEAD of SOURCE without a trailing '/'), or ListObjectsV2 pages, up to --checkers
 // at once over ranges of the key space that list_frontier.hpp cuts, or the
 // keys of a --files-from list looked up with HEAD (up to --checkers at once,
 // in batches), for one or more passes (--iterations). The requests run where
@@ -41,6 +42,9 @@ class ObjectSource {
   struct Spec {
     std::string bucket;
     std::string prefix;  ///< normalised: "dir/" or ""
+    /// SOURCE had no trailing '/': it may name one object (the prefix
+    /// without its '/'), which then is all there is to copy.
+    bool may_name_object = false;
     /// A path, "-" for standard input (one pass only), or nullopt to list.
     std::optional<std::string> files_from;
     int passes = 1;
@@ -56,9 +60,17 @@ class ObjectSource {
   /// inside another), as a filter allows; by default all of `prefix`.
   void prune_to(std::vector<std::string> prefixes) { list_prefixes_ = std::move(prefixes); }
 
-  /// Synchronously reads the first page (or proves the bucket is reachable
-  /// for --files-from). Returns an error text when the source is unusable.
+  /// Synchronously finds whether SOURCE names an object, then reads the
+  /// first page (or proves the bucket is reachable for --files-from).
+  /// Returns an error text when the source is unusable.
   std::string start();
+  /// The prefix keys are mapped under: the parent of a single object
+  /// ("ckpt/" for "ckpt/model.bin", which lands as DEST/model.bin), else the
+  /// Spec's. Final once start() returned.
+  const std::string& prefix() const { return prefix_; }
+  /// Set by start() when SOURCE names an object and also a prefix of other
+  /// keys: what is copied, and how to ask for the rest.
+  const std::string& note() const { return note_; }
   /// Ask for more (non-blocking): more pages, or more HEADs.
   void drive();
   /// The job is stopping: ask for nothing more; what is in flight still
@@ -72,6 +84,8 @@ class ObjectSource {
   const std::string& error() const { return error_; }
 
  private:
+  std::string find_single_object();
+  void drive_single_object();
   void take_page(std::uint64_t cursor, ListPage&& page);
   void request_page(const ListCursor& cursor);
   void start_pass();  ///< a new frontier over what is to be listed
@@ -89,6 +103,10 @@ class ObjectSource {
   int list_chunk_;
   std::size_t head_batch_;  ///< keys per HEAD request batch
   Callbacks callbacks_;
+
+  bool may_name_object_;
+  std::optional<ObjectEntry> single_;  ///< SOURCE names this object
+  std::string note_;
 
   std::vector<std::string> list_prefixes_;  ///< empty: {prefix_}
   std::optional<ListFrontier> frontier_;  ///< this pass's
