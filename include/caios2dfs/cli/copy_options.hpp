@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "caios2dfs/config/connect.hpp"
@@ -86,5 +87,9 @@ std::string describe_io(const CopyOptions& options);
 
 /// The --help text: lines of at most 100 columns, no newline at the end.
 std::string usage_text();
+
+/// The man page caios2dfs-mpi(1), in roff, dated `date` (e.g. 2026-12-02):
+/// the flags and prose of usage_text(), laid out as a man page.
+std::string man_page_text(std::string_view date);
 
 }  // namespace caios
