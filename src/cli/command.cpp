@@ -137,6 +137,8 @@ CopyJob make_copy_job(const CopyOptions& options, S3Location source, PathFilter 
   job.chunk_size = options.chunk_size;
   job.buffer_size = options.buffer_size;
   job.stats_interval = options.stats_interval;
+  // Only a terminal can be redrawn; SLURM's output files and pipes get lines.
+  job.progress_block = options.progress && ::isatty(STDOUT_FILENO) == 1;
   job.report = options.report;
   job.failed_list = options.failed_list;
   job.verbosity = options.verbosity;

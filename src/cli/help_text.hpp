@@ -30,9 +30,8 @@ DEST    a directory: PREFIX/a/b.bin lands as DEST/a/b.bin, one object as DEST/NA
 )";
 
 inline constexpr std::string_view kSelectionNote =
-    R"(Rules apply in command-line order and the first match decides;
-with any --include, paths matching no rule are skipped. Quote
-globs ('*.bin') so the shell leaves them alone.
+    R"(The first rule to match, in command-line order, decides; with any
+--include, paths matching none are skipped. Quote globs: '*.bin'.
 )";
 
 inline constexpr std::string_view kCredentialsNote =

@@ -181,6 +181,9 @@ constexpr std::array kOptions{
                .set = [](FlagState& s, const FlagUse& use) {
                  s.options.stats_interval = value_or_fail(parse_duration_value(use.name, text(use)));
                }},
+    OptionSpec{.name = "--progress", .short_name = 'P', .section = output,
+               .help = "on a terminal, a progress block redrawn in place (else lines)",
+               .set = [](FlagState& s, const FlagUse& use) { s.options.progress = switch_on(use); }},
     OptionSpec{.name = "--report", .metavar = "FILE", .section = output,
                .help = "write a JSON report at the end (default: none)",
                .set = [](FlagState& s, const FlagUse& use) { s.options.report = nonempty(use, "FILE"); }},
@@ -277,9 +280,7 @@ constexpr std::array kOptions{
 std::span<const OptionSpec> option_table() { return kOptions; }
 
 std::string_view rclone_hint(std::string_view name) {
-  static constexpr std::array<std::pair<std::string_view, std::string_view>, 9> kHints{{
-      {"--progress", "use --stats 1s for frequent progress lines"},
-      {"-P", "use --stats 1s for frequent progress lines"},
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 7> kHints{{
       {"--low-level-retries", "did you mean --retries?"},
       {"--multi-thread-chunk-size", "did you mean --chunk-size?"},
       {"--s3-chunk-size", "did you mean --chunk-size?"},

@@ -72,8 +72,11 @@ Coordinator::Coordinator(Comm& comm, S3Client& client, Destination* destination,
       dealer_(comm.size()),
       dealt_(static_cast<std::size_t>(comm.size())),
       summary_(initial_summary(job)),
-      progress_(job.verbosity < 0 ? std::chrono::milliseconds(0) : job.stats_interval,
-                ProgressPrinter::Clock::now()) {}
+      live_(LiveProgress::Options{job.verbosity < 0 ? LiveProgress::Style::none
+                                  : job.progress_block ? LiveProgress::Style::block
+                                                       : LiveProgress::Style::lines,
+                                  job.stats_interval, comm.size()},
+            LiveProgress::Clock::now(), stdout) {}
 
 std::string Coordinator::start() {
   // As rclone prunes its walk: what no include rule can match is not listed.
@@ -291,9 +294,9 @@ bool Coordinator::handle(Message& message) {
     return true;
   }
   if (message.tag == kProgress) {
-    Result<std::uint64_t> bytes = decode_progress(message.payload);
-    if (!bytes.ok()) abort_on_broken_protocol(comm_, bytes.error());
-    rank_bytes_[message.source] = *bytes;
+    Result<RankProgress> progress = decode_progress(message.payload);
+    if (!progress.ok()) abort_on_broken_protocol(comm_, progress.error());
+    live_.set_rank(message.source, *progress);
     return true;
   }
   return false;
@@ -305,23 +308,19 @@ void Coordinator::print_progress(bool final_line) {
   snapshot.bytes_listed = summary_.bytes_listed;
   snapshot.listing_done = source_.done();
   snapshot.objects_done = objects_done_ + summary_.objects_skipped;
-  snapshot.bytes_done = stats_.bytes;
-  for (const auto& [rank, bytes] : rank_bytes_) snapshot.bytes_done += bytes;
   snapshot.errors = summary_.failed.size();
-  const std::string line = progress_.line(snapshot, ProgressPrinter::Clock::now(), final_line);
-  if (line.empty()) return;
-  // A log file (SLURM output) gets plain lines; a terminal could redraw,
-  // but plain lines read fine there too and survive `tee`.
-  fmt::print("{}\n", line);
-  std::fflush(stdout);
+  if (final_line) {
+    live_.finish(snapshot, LiveProgress::Clock::now());
+  } else {
+    live_.tick(snapshot, LiveProgress::Clock::now());
+  }
 }
 
 int Coordinator::finish(std::vector<RankStats> ranks, double wall_seconds) {
   // The last line counts every rank's final bytes, not its last progress message.
-  for (const RankStats& rank : ranks) {
-    if (rank.rank != 0) rank_bytes_[rank.rank] = rank.bytes;
-  }
+  for (const RankStats& rank : ranks) live_.set_rank(rank.rank, RankProgress{rank.bytes, 0, rank.retries});
   print_progress(true);
+  summary_.timeline = live_.timeline();
   summary_.wall_seconds = wall_seconds;
   summary_.iterations = static_cast<std::uint64_t>(std::max(1, job_.iterations));
   summary_.listing_complete = source_.complete();

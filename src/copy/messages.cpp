@@ -6,20 +6,20 @@
 
 namespace caios {
 
-std::string encode_progress(std::uint64_t bytes) {
-  // Every rank runs the same binary: the number travels as its bytes.
-  return std::string(reinterpret_cast<const char*>(&bytes), sizeof bytes);
+std::string encode_progress(const RankProgress& progress) {
+  // Every rank runs the same binary: the numbers travel as their bytes.
+  const std::uint64_t numbers[3] = {progress.bytes, progress.in_flight, progress.retries};
+  return std::string(reinterpret_cast<const char*>(numbers), sizeof numbers);
 }
 
-Result<std::uint64_t> decode_progress(std::string_view payload) {
-  if (payload.size() != sizeof(std::uint64_t)) {
+Result<RankProgress> decode_progress(std::string_view payload) {
+  std::uint64_t numbers[3] = {};
+  if (payload.size() != sizeof numbers) {
     return protocol_error("decode", "progress", 0,
-                          fmt::format("progress message of {} bytes, expected {}", payload.size(),
-                                      sizeof(std::uint64_t)));
+                          fmt::format("progress message of {} bytes, expected {}", payload.size(), sizeof numbers));
   }
-  std::uint64_t bytes = 0;
-  std::memcpy(&bytes, payload.data(), sizeof bytes);
-  return bytes;
+  std::memcpy(numbers, payload.data(), sizeof numbers);
+  return RankProgress{numbers[0], numbers[1], numbers[2]};
 }
 
 std::string encode_stop(const StopOrder& order) {

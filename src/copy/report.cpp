@@ -281,6 +281,35 @@ void write_failures(JsonWriter& w, const RunSummary& s) {
   w.end_array();
 }
 
+/// The run over time (timeline.hpp), a column per figure, for plotting
+/// (scripts/plot-report): rank_bytes[i][r] is rank r's running total at seconds[i].
+void write_timeline(JsonWriter& w, const Timeline& timeline) {
+  const std::vector<TimelineSample>& samples = timeline.samples();
+  w.key("timeline");
+  w.begin_object();
+  w.key("step_seconds"), w.value(timeline.step_seconds());
+  const auto column = [&](const char* name, auto field) {
+    w.key(name);
+    w.begin_array();
+    for (const TimelineSample& sample : samples) w.value(field(sample));
+    w.end_array();
+  };
+  column("seconds", [](const TimelineSample& t) { return t.seconds; });
+  w.key("rank_bytes");
+  w.begin_array();
+  for (const TimelineSample& sample : samples) {
+    w.begin_array();
+    for (const std::uint64_t bytes : sample.rank_bytes) w.value(bytes);
+    w.end_array();
+  }
+  w.end_array();
+  column("in_flight", [](const TimelineSample& t) { return t.in_flight; });
+  column("retries", [](const TimelineSample& t) { return t.retries; });
+  column("errors", [](const TimelineSample& t) { return t.errors; });
+  column("objects_done", [](const TimelineSample& t) { return t.objects_done; });
+  w.end_object();
+}
+
 }  // namespace
 
 std::string format_report_json(const RunSummary& s) {
@@ -290,6 +319,7 @@ std::string format_report_json(const RunSummary& s) {
   write_performance(w, s);
   if (s.mode == "copy" && !s.dry_run) write_checks(w, s);
   write_per_rank(w, s);
+  if (!s.timeline.samples().empty()) write_timeline(w, s.timeline);
   write_failures(w, s);
   w.end_object();
   return w.str() + "\n";

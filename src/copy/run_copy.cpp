@@ -93,6 +93,7 @@ void event_loop(Comm& comm, Worker& worker, SourceService& service, Coordinator*
     bool progressed = deliver_messages(comm, worker, service, coordinator);
     progressed = worker.step() || progressed;
     if (coordinator != nullptr) {
+      coordinator->set_local_progress(worker.progress());
       progressed = coordinator->step() || progressed;
       if (coordinator->finished()) {
         for (int rank = 1; rank < comm.size(); ++rank) comm.send(rank, kTerminate, {});

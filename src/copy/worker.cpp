@@ -30,6 +30,8 @@ ExecutorOptions executor_options(const CopyJob& job) {
 /// progress lines are current, rarely enough that thousands of ranks do not
 /// flood it.
 std::chrono::milliseconds progress_interval(const CopyJob& job) {
+  // -P redraws twice a second: its per-rank rates need fresher figures.
+  if (job.progress_block) return std::chrono::milliseconds(250);
   return std::clamp(job.stats_interval / 4, std::chrono::milliseconds(100), std::chrono::milliseconds(1000));
 }
 
@@ -146,13 +148,22 @@ void Worker::maybe_steal() {
   steal_outstanding_ = true;
 }
 
+RankProgress Worker::progress() const {
+  return RankProgress{stats_.bytes, client_.engine().running(), stats_.retries + client_.stats().retries};
+}
+
 void Worker::maybe_send_progress() {
-  if (comm_.rank() == 0 || stats_.bytes == last_reported_bytes_) return;
+  if (comm_.rank() == 0) return;
   const auto now = Clock::now();
   if (now - last_progress_send_ < progress_interval_) return;
+  const RankProgress now_progress = progress();
+  if (now_progress.bytes == last_reported_.bytes && now_progress.in_flight == last_reported_.in_flight &&
+      now_progress.retries == last_reported_.retries) {
+    return;
+  }
   last_progress_send_ = now;
-  last_reported_bytes_ = stats_.bytes;
-  comm_.send(0, kProgress, encode_progress(stats_.bytes));
+  last_reported_ = now_progress;
+  comm_.send(0, kProgress, encode_progress(now_progress));
 }
 
 }  // namespace caios

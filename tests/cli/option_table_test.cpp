@@ -36,7 +36,7 @@ TEST_CASE("the flag table: each entry complete, no name or letter twice", "[opti
   CHECK(sections.size() == 6);  // every section of --help has flags
   CHECK(names.size() == option_table().size());
   // rclone hints point at flags that exist, and are never for flags we have.
-  for (std::string_view name : {"--progress", "--low-level-retries", "--s3-chunk-size", "--ca-cert"}) {
+  for (std::string_view name : {"--low-level-retries", "--s3-chunk-size", "--ca-cert"}) {
     INFO(name);
     CHECK_FALSE(rclone_hint(name).empty());
     CHECK_FALSE(names.count(name));
@@ -86,7 +86,8 @@ TEST_CASE("every flag parses --flag VALUE and --flag=VALUE alike", "[option_tabl
   const std::map<std::string_view, Sample> switches{
       {"--direct-io", {"always"}},        {"--ignore-existing", {"true"}}, {"--dry-run", {"true"}},
       {"--ignore-checksum", {"true"}},    {"--checksum", {"true"}},
-      {"--verbose", {"1"}},               {"--quiet", {"true"}},           {"--keep", {"true", write_bench, {"/dest"}}},
+      {"--verbose", {"1"}},               {"--quiet", {"true"}},           {"--progress", {"true"}},
+                {"--keep", {"true", write_bench, {"/dest"}}},
       {"--s3-force-path-style", {"true"}},
   };
   for (const OptionSpec& option : option_table()) {

@@ -101,13 +101,13 @@ inline std::string dump(const CopyOptions& o) {
   for (const FilterRule& rule : o.filters) filters += fmt::format("{}{} ", rule.include ? '+' : '-', rule.pattern);
   return fmt::format(
       "source={} dest={} config={} endpoint={} region={} addressing={} ca={} transfers={} checkers={} list_chunk={} file_threads={} cutoff={} chunk={} "
-      "buffer={} files_from={} filters=[{}] ignore={} nocheck={} checksum={} dry={} io={} direct={} stats={} report={} failed={} "
+      "buffer={} files_from={} filters=[{}] ignore={} nocheck={} checksum={} dry={} io={} direct={} stats={} progress={} report={} failed={} "
       "retries={} timeout={} contimeout={} max_duration={} soft={} verbosity={} bench={} iterations={} files={} size={} "
       "keep={}",
       o.source, o.dest, text(o.connection.config_path), text(overrides.endpoint), text(overrides.region),
       overrides.addressing ? static_cast<int>(*overrides.addressing) : -1, text(overrides.ca_bundle), o.transfers, o.checkers,
       o.list_chunk, o.file_threads, o.multi_thread_cutoff, o.chunk_size, o.buffer_size, text(o.files_from), filters, o.ignore_existing, o.ignore_checksum, o.checksum, o.dry_run,
-      static_cast<int>(o.io), static_cast<int>(o.direct_io), o.stats_interval.count(), text(o.report),
+      static_cast<int>(o.io), static_cast<int>(o.direct_io), o.stats_interval.count(), o.progress, text(o.report),
       text(o.failed_list), o.retries, o.stall_timeout.count(), o.connect_timeout.count(), o.max_duration.count(),
       o.cutoff_soft, o.verbosity,
       static_cast<int>(o.bench), o.iterations, o.bench_files, o.bench_size, o.keep);

@@ -27,7 +27,7 @@ TEST_CASE("the help text: every flag, every default, within 100 columns", "[copy
       "--config", "--endpoint", "--region", "--addressing", "--s3-force-path-style", "--ca-bundle", "--transfers", "--s3-list-chunk",
       "--multi-thread-cutoff", "--chunk-size", "--buffer-size", "--files-from", "--include", "--exclude",
       "--ignore-existing", "--dry-run", "-n,", "--io", "--direct-io", "--stats", "--report", "--failed-list", "--retries",
-      "--timeout", "--contimeout", "--max-duration", "--cutoff-mode", "-v,", "--verbose", "-q,", "--quiet",
+      "--timeout", "--contimeout", "--max-duration", "--cutoff-mode", "-v,", "--verbose", "-q,", "--quiet", "-P,", "--progress",
       "--bench", "--iterations", "--bench-files",
       "--bench-size", "--keep", "-h,", "--help", "-V,", "--version"};
   for (const std::string& flag : flags) {

@@ -49,6 +49,7 @@ struct CopyOptions {
   IoBackend io = IoBackend::posix;                  ///< --io posix|mpiio
   DirectIo direct_io = DirectIo::automatic;         ///< --direct-io[=auto|always|never] (posix only)
   std::chrono::milliseconds stats_interval{10'000};  ///< --stats (0: off)
+  bool progress = false;                            ///< -P / --progress: a block redrawn on a terminal
   std::optional<std::string> report;                ///< --report FILE (JSON)
   std::optional<std::string> failed_list;           ///< --failed-list FILE (default: REPORT.failed when --report)
   int retries = 10;                                 ///< --retries: per request

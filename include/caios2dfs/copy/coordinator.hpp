@@ -27,6 +27,7 @@
 #include "caios2dfs/copy/progress.hpp"
 #include "caios2dfs/copy/source_requests.hpp"
 #include "caios2dfs/copy/stats.hpp"
+#include "caios2dfs/copy/live_progress.hpp"
 #include "caios2dfs/copy/work_plan.hpp"
 #include "caios2dfs/mpi/comm.hpp"
 
@@ -60,6 +61,9 @@ class Coordinator {
   /// Take a message addressed to the coordinator (item done, progress).
   /// False for other tags.
   bool handle(Message& message);
+
+  /// Rank 0's own figures, as the others send theirs (kProgress).
+  void set_local_progress(const RankProgress& progress) { live_.set_rank(0, progress); }
 
   /// The job is stopping (`reason`: "SIGTERM", ..., kMaxDurationStop): no
   /// more listing, no more dealing (items created from now on are given up
@@ -177,8 +181,7 @@ class Coordinator {
   RunSummary summary_;
   std::uint64_t items_completed_ = 0;
   std::uint64_t objects_done_ = 0;   ///< copied, failed or skipped by a worker
-  std::unordered_map<int, std::uint64_t> rank_bytes_;  ///< from progress messages
-  ProgressPrinter progress_;
+  LiveProgress live_;  ///< every rank's last word (progress messages), shown and sampled
 };
 
 }  // namespace caios

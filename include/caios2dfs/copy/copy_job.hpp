@@ -60,6 +60,7 @@ struct CopyJob {
   std::uint64_t buffer_size = 4ull << 20;  ///< per-transfer write buffer
 
   std::chrono::milliseconds stats_interval{10'000};  ///< progress lines (0: none)
+  bool progress_block = false;                       ///< -P with a terminal on rank 0's standard output
   std::optional<std::string> report;                 ///< JSON report path
   std::optional<std::string> failed_list;            ///< failed keys, --files-from format
   int verbosity = 0;                                 ///< -1 quiet, 0 normal, > 0 verbose

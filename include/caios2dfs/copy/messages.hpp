@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "caios2dfs/base/error.hpp"
+#include "caios2dfs/copy/timeline.hpp"
 #include "caios2dfs/mpi/comm.hpp"
 
 namespace caios {
@@ -25,9 +26,9 @@ enum MessageTag : int {
   kStop = 10,         ///< rank 0 -> workers: the job is stopping (payload: encode_stop())
 };
 
-/// Bytes a rank has moved so far.
-std::string encode_progress(std::uint64_t bytes);
-Result<std::uint64_t> decode_progress(std::string_view payload);
+/// What a rank has done so far: bytes, requests in flight, retries.
+std::string encode_progress(const RankProgress& progress);
+Result<RankProgress> decode_progress(std::string_view payload);
 
 /// The reason a job stopped by --max-duration gives (exit status 10, as
 /// rclone's; a signal's is its name and status 4).

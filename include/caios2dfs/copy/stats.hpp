@@ -13,6 +13,7 @@
 
 #include "caios2dfs/base/error.hpp"
 #include "caios2dfs/copy/integrity.hpp"
+#include "caios2dfs/copy/timeline.hpp"
 #include "caios2dfs/copy/work_item.hpp"
 #include "caios2dfs/mpi/comm.hpp"
 
@@ -114,6 +115,8 @@ struct RunSummary {
   /// dealt out and given up unfinished (the unlisted rest is not known).
   std::string stopped_by;
   std::vector<std::string> not_done;
+  /// Every rank's bytes over time, sampled at rank 0 (empty for --bench write).
+  Timeline timeline;
 };
 
 /// Adds the time from its construction to its end to `total_ns`: wraps a

@@ -18,6 +18,7 @@
 
 #include "caios2dfs/copy/copy_job.hpp"
 #include "caios2dfs/copy/stats.hpp"
+#include "caios2dfs/copy/timeline.hpp"
 #include "caios2dfs/copy/transfer_executor.hpp"
 #include "caios2dfs/copy/work_item.hpp"
 #include "caios2dfs/mpi/comm.hpp"
@@ -50,6 +51,8 @@ class Worker {
 
   /// Requests or writes are in flight.
   bool busy() const;
+  /// This rank's figures for rank 0's progress (sent as kProgress by the others).
+  RankProgress progress() const;
   bool terminated() const { return terminated_; }
   /// Rank 0's coordinator says every item is done.
   void terminate() { terminated_ = true; }
@@ -87,7 +90,7 @@ class Worker {
   int failed_steals_ = 0;
   Clock::time_point next_steal_{};
   Clock::time_point last_progress_send_{};
-  std::uint64_t last_reported_bytes_ = 0;
+  RankProgress last_reported_;
 };
 
 }  // namespace caios
