@@ -39,6 +39,7 @@ expected="bin/caios2dfs-mpi
 share/doc/caios2dfs-mpi/README.md
 share/doc/caios2dfs-mpi/examples/mpirun.sh
 share/doc/caios2dfs-mpi/examples/rclone.conf.template
+share/doc/caios2dfs-mpi/examples/report-timeline.png
 share/doc/caios2dfs-mpi/examples/transfer.slurm
 share/man/man1/caios2dfs-mpi.1"
 installed=$(cd "$PREFIX" && find . -type f | sed 's|^\./||' | sort)
