@@ -8,7 +8,8 @@
 # below '/' (a!b a-b a.b a/ a0...) at several depths, directory markers
 # (keys ending in '/') among files, unicode keys, and a prefix in SOURCE
 # beside sibling prefixes that must not be copied (some/prefix-other/,
-# some/prefixx, some/prefix). For each, 4 ranks copy once with --checkers 1
+# some/prefixx, some/prefix; and without its '/', SOURCE is the object
+# some/prefix alone, as in rclone). For each, 4 ranks copy once with --checkers 1
 # and once with 32: the copy succeeds, the report counts every key under
 # SOURCE once (markers among them), and DEST holds exactly the files and
 # directories computed here from the spec, the same for 1 and 32; for two
@@ -177,5 +178,14 @@ check_shape skewed ""
 check_shape chars "" bytes
 check_shape markers ""
 check_shape prefix some/prefix/
-check_shape prefix some/prefix  # the same subtree: SOURCE names a directory-like prefix
+# Without the '/', SOURCE is the object some/prefix, as in rclone: it alone
+# lands as DEST/prefix, with a note that the prefix was left.
+dest=$WORK/prefix-object
+copy s3://shapes/some/prefix "$dest" 32 || { tail -20 "$dest.log"; fail "s3://shapes/some/prefix: the copy failed"; }
+got=$(field "$dest.json" "d['objects_listed'], d['objects_copied'], d['objects_failed']")
+[[ $got == "(1, 1, 0)" ]] || fail "s3://shapes/some/prefix: listed, copied, failed are $got, not (1, 1, 0)"
+[[ $(cd "$dest" && find . -mindepth 1 -printf '%y %P\n') == "f prefix" ]] || fail "s3://shapes/some/prefix: DEST holds" \
+  "$(cd "$dest" && find . -mindepth 1 -printf '%y %P ')"
+grep -q "'some/prefix' is an object and also a prefix" "$dest.log" || fail "s3://shapes/some/prefix: no note"
+say "prefix (s3://shapes/some/prefix): the object alone, with a note"
 check_shape unicode "" bytes
