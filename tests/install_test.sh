@@ -19,15 +19,12 @@ PROG=install_test
 use_test_rgw
 
 WORK=$(mktemp -d /var/tmp/caios2dfs-install.XXXXXX)
-bucket=install-$(date +%s)-$$
-keys=()
 dpkg_installed=0
 cleanup() {
-  local rc=$? key
+  local rc=$?
   if (( dpkg_installed )); then dpkg -r caios2dfs-mpi >/dev/null 2>&1 || say "could not remove the package (dpkg -r caios2dfs-mpi)"; fi
-  for key in "${keys[@]}"; do timeout 30 "$S3TOOL" --retries 1 rm "s3://$bucket/$key" >/dev/null 2>&1 || true; done
-  (( ${#keys[@]} == 0 )) || timeout 30 "$S3TOOL" --retries 1 rb "s3://$bucket" >/dev/null 2>&1 || true
-  if (( rc == 0 )); then rm -rf -- "$WORK"; say PASSED; else say "FAILED; files kept in $WORK"; fi
+  remove_test_bucket
+  end_test "$rc"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -50,15 +47,12 @@ installed=$(cd "$PREFIX" && find . -type f | sed 's|^\./||' | sort)
 version=$("$PREFIX/bin/caios2dfs-mpi" --version) || fail "--version failed"
 [[ $version == "caios2dfs-mpi 0.1.0"* && $version == *"libcurl "* && $version == *"OpenSSL "* ]] ||
   fail "--version says: $version"
-"$S3TOOL" mb "s3://$bucket" >/dev/null || fail "cannot make bucket $bucket"
+make_test_bucket install
 mkdir -p "$WORK/src/sub"
 head -c $((3 * 1024 * 1024 + 77)) /dev/urandom > "$WORK/src/big.bin"
 printf 'hello\n' > "$WORK/src/sub/a.txt"
 : > "$WORK/src/sub/empty"
-for key in big.bin sub/a.txt sub/empty; do
-  "$S3TOOL" put "$WORK/src/$key" "s3://$bucket/$key" >/dev/null || fail "cannot put $key"
-  keys+=("$key")
-done
+for key in big.bin sub/a.txt sub/empty; do put_test_object "$WORK/src/$key" "$key"; done
 timeout 300 mpirun --oversubscribe -np 2 "$PREFIX/bin/caios2dfs-mpi" --multi-thread-cutoff 1M --chunk-size 256K \
   --report "$WORK/report.json" "s3://$bucket" "$WORK/dest" > "$WORK/copy.log" 2>&1 ||
   { cat "$WORK/copy.log"; fail "the installed program's copy failed"; }

@@ -13,23 +13,19 @@ PROG=plot_report_test
 use_test_rgw
 
 WORK=$(mktemp -d /var/tmp/caios2dfs-plot.XXXXXX)
-bucket=plot-$(date +%s)-$$
-keys=()
 cleanup() {
-  local rc=$? key
-  for key in "${keys[@]}"; do timeout 30 "$S3TOOL" --retries 1 rm "s3://$bucket/$key" >/dev/null 2>&1 || true; done
-  (( ${#keys[@]} == 0 )) || timeout 30 "$S3TOOL" --retries 1 rb "s3://$bucket" >/dev/null 2>&1 || true
-  if (( rc == 0 )); then rm -rf -- "$WORK"; say PASSED; else say "FAILED; files kept in $WORK"; fi
+  local rc=$?
+  remove_test_bucket
+  end_test "$rc"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-"$S3TOOL" mb "s3://$bucket" >/dev/null || fail "cannot make bucket $bucket"
+make_test_bucket plot
 mkdir -p "$WORK/src"
 for i in 1 2 3; do
   head -c $((8 * 1024 * 1024 + i)) /dev/urandom > "$WORK/src/f$i"
-  "$S3TOOL" put "$WORK/src/f$i" "s3://$bucket/f$i" >/dev/null || fail "cannot put f$i"
-  keys+=("f$i")
+  put_test_object "$WORK/src/f$i" "f$i"
 done
 timeout 300 mpirun --oversubscribe -np 2 "$BIN" --multi-thread-cutoff 1M --chunk-size 256K --report "$WORK/report.json" \
   "s3://$bucket" "$WORK/dest" > "$WORK/copy.log" 2>&1 || { cat "$WORK/copy.log"; fail "the copy failed"; }

@@ -18,23 +18,19 @@ command -v script >/dev/null || fail "script(1) is missing (package bsdutils)"
 use_test_rgw
 
 WORK=$(mktemp -d /var/tmp/caios2dfs-progress.XXXXXX)
-bucket=progress-$(date +%s)-$$
-keys=()
 cleanup() {
-  local rc=$? key
-  for key in "${keys[@]}"; do timeout 30 "$S3TOOL" --retries 1 rm "s3://$bucket/$key" >/dev/null 2>&1 || true; done
-  (( ${#keys[@]} == 0 )) || timeout 30 "$S3TOOL" --retries 1 rb "s3://$bucket" >/dev/null 2>&1 || true
-  if (( rc == 0 )); then rm -rf -- "$WORK"; say PASSED; else say "FAILED; files kept in $WORK"; fi
+  local rc=$?
+  remove_test_bucket
+  end_test "$rc"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-"$S3TOOL" mb "s3://$bucket" >/dev/null || fail "cannot make bucket $bucket"
+make_test_bucket progress
 mkdir -p "$WORK/src"
 for i in 1 2 3 4; do
   head -c $((32 * 1024 * 1024 + i)) /dev/urandom > "$WORK/src/part-$i.bin"
-  "$S3TOOL" put "$WORK/src/part-$i.bin" "s3://$bucket/part-$i.bin" >/dev/null || fail "cannot put part-$i.bin"
-  keys+=("part-$i.bin")
+  put_test_object "$WORK/src/part-$i.bin" "part-$i.bin"
 done
 
 # script -e: its status is the command's; -f: flushed as it comes.

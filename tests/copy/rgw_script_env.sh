@@ -60,3 +60,30 @@ wait_copy() {
   mpirun_pid=""
   return "$status"
 }
+
+# A test's own bucket on the test RGW (after use_test_rgw), named
+# STEM-<time>-<pid>: make_test_bucket STEM sets `bucket` and makes it;
+# put_test_object FILE KEY uploads a file and remembers the key; the
+# caller's cleanup calls remove_test_bucket, which deletes what was put and
+# the bucket, and is safe to call when nothing was made. end_test RC (last
+# in that cleanup) removes WORK after a pass and keeps it after a failure.
+bucket=""
+test_keys=()
+make_test_bucket() {
+  bucket=$1-$(date +%s)-$$
+  timeout 60 "$S3TOOL" mb "s3://$bucket" >/dev/null || fail "cannot make bucket $bucket"
+  test_keys=()
+}
+put_test_object() {
+  timeout 60 "$S3TOOL" put "$1" "s3://$bucket/$2" >/dev/null || fail "cannot put $2"
+  test_keys+=("$2")
+}
+remove_test_bucket() {
+  [[ -n $bucket ]] || return 0
+  local key
+  for key in "${test_keys[@]}"; do timeout 30 "$S3TOOL" --retries 1 rm "s3://$bucket/$key" >/dev/null 2>&1 || true; done
+  timeout 30 "$S3TOOL" --retries 1 rb "s3://$bucket" >/dev/null 2>&1 || true
+}
+end_test() {
+  if (( $1 == 0 )); then rm -rf -- "$WORK"; say PASSED; else say "FAILED; files kept in $WORK"; fi
+}

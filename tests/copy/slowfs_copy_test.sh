@@ -24,15 +24,12 @@ export SLOWFS_BIN=$BUILD_DIR/tests/slowfs/slowfs
 use_test_rgw
 
 WORK=$(mktemp -d /var/tmp/caios2dfs-slowfs-copy.XXXXXX)
-bucket=slowfs-copy-$(date +%s)-$$
-keys=()
 cleanup() {
-  local rc=$? key
+  local rc=$?
   "$REPO/scripts/slowfs" unmount "$WORK/slow" >/dev/null 2>&1 || true
   "$REPO/scripts/slowfs" unmount "$WORK/nodirect" >/dev/null 2>&1 || true
-  for key in "${keys[@]}"; do timeout 30 "$S3TOOL" --retries 1 rm "s3://$bucket/$key" >/dev/null 2>&1 || true; done
-  (( ${#keys[@]} == 0 )) || timeout 30 "$S3TOOL" --retries 1 rb "s3://$bucket" >/dev/null 2>&1 || true
-  if (( rc == 0 )); then rm -rf -- "$WORK"; say PASSED; else say "FAILED; files kept in $WORK"; fi
+  remove_test_bucket
+  end_test "$rc"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -52,11 +49,8 @@ put("big/model.bin", 3 * 2**20 + 4099)   # chunked: > --multi-thread-cutoff
 put("big/aligned.bin", 2 * 2**20)
 PY
 nfiles=$(find "$SRC" -type f | wc -l)
-timeout 60 "$S3TOOL" mb "s3://$bucket" >/dev/null || fail "s3tool mb"
-while IFS= read -r key; do
-  timeout 60 "$S3TOOL" put "$SRC/$key" "s3://$bucket/$key" >/dev/null || fail "s3tool put $key"
-  keys+=("$key")
-done < <(cd "$SRC" && find . -type f -printf '%P\n' | sort)
+make_test_bucket slowfs-copy
+while IFS= read -r key; do put_test_object "$SRC/$key" "$key"; done < <(cd "$SRC" && find . -type f -printf '%P\n' | sort)
 
 copy() {  # DEST REPORT [flags...]
   local dest=$1 report=$2
