@@ -23,13 +23,10 @@ LiveProgress::LiveProgress(Options options, Clock::time_point started, std::FILE
       next_block_(started + kBlockInterval) {}
 
 void LiveProgress::set_rank(int rank, const RankProgress& progress) {
-  if (rank >= 0 && static_cast<std::size_t>(rank) < ranks_.size()) ranks_[static_cast<std::size_t>(rank)] = progress;
-}
-
-std::uint64_t LiveProgress::bytes_done() const {
-  std::uint64_t bytes = 0;
-  for (const RankProgress& rank : ranks_) bytes += rank.bytes;
-  return bytes;
+  if (rank < 0 || static_cast<std::size_t>(rank) >= ranks_.size()) return;
+  RankProgress& mine = ranks_[static_cast<std::size_t>(rank)];
+  bytes_done_ = bytes_done_ - mine.bytes + progress.bytes;
+  mine = progress;
 }
 
 void LiveProgress::sample(const ProgressSnapshot& counts, Clock::time_point now, bool last) {
@@ -50,7 +47,7 @@ void LiveProgress::sample(const ProgressSnapshot& counts, Clock::time_point now,
 }
 
 void LiveProgress::tick(ProgressSnapshot counts, Clock::time_point now) {
-  counts.bytes_done = bytes_done();
+  counts.bytes_done = bytes_done_;
   sample(counts, now, false);
   if (options_.style == Style::block) {
     if (now >= next_block_) draw_block(counts, now);
@@ -61,7 +58,7 @@ void LiveProgress::tick(ProgressSnapshot counts, Clock::time_point now) {
 }
 
 void LiveProgress::finish(ProgressSnapshot counts, Clock::time_point now) {
-  counts.bytes_done = bytes_done();
+  counts.bytes_done = bytes_done_;
   sample(counts, now, true);
   if (options_.style == Style::block) return draw_block(counts, now);
   const std::string line = printer_.line(counts, now, true);

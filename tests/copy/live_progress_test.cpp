@@ -13,14 +13,21 @@ using namespace std::chrono_literals;
 
 namespace {
 
-/// What was written to a temporary FILE*.
-std::string written(std::FILE* file) {
-  std::fflush(file);
-  std::rewind(file);
-  std::string text;
-  for (int c = std::fgetc(file); c != EOF; c = std::fgetc(file)) text += static_cast<char>(c);
-  return text;
-}
+/// A temporary file for LiveProgress to write to, and what it holds.
+struct Output {
+  std::FILE* file = std::tmpfile();
+  Output() { REQUIRE(file != nullptr); }
+  ~Output() { std::fclose(file); }
+  Output(const Output&) = delete;
+  Output& operator=(const Output&) = delete;
+  std::string written() {
+    std::fflush(file);
+    std::rewind(file);
+    std::string text;
+    for (int c = std::fgetc(file); c != EOF; c = std::fgetc(file)) text += static_cast<char>(c);
+    return text;
+  }
+};
 
 int count(const std::string& text, const std::string& piece) {
   int n = 0;
@@ -40,10 +47,9 @@ TEST_CASE("progress messages carry bytes, requests in flight and retries", "[liv
 }
 
 TEST_CASE("the block is redrawn twice a second and names the slowest busy rank", "[live_progress]") {
-  std::FILE* out = std::tmpfile();
-  REQUIRE(out != nullptr);
+  Output out;
   const auto t0 = LiveProgress::Clock::time_point{} + 1h;
-  LiveProgress live({LiveProgress::Style::block, 10s, 3}, t0, out);
+  LiveProgress live({LiveProgress::Style::block, 10s, 3}, t0, out.file);
   ProgressSnapshot counts;
   counts.objects_listed = 10;
   counts.bytes_listed = 100ull << 20;
@@ -54,21 +60,19 @@ TEST_CASE("the block is redrawn twice a second and names the slowest busy rank",
     live.set_rank(2, RankProgress{t * (8u << 20), 0, 0});  // no request in flight: not counted as slow
     live.tick(counts, t0 + tick * 250ms);
   }
-  const std::string text = written(out);
+  const std::string text = out.written();
   CHECK(count(text, "Transferred:") == 4);  // at 0.5, 1.0, 1.5 and 2.0 s
   CHECK(count(text, "\x1b[7F") == 3);       // each after the first over the one before
   CHECK(text.find("Transfers:     8 in flight on 3 ranks") != std::string::npos);
   CHECK(text.find("Slowest rank:  1 at 4.0 MiB/s (mean of busy ranks 10.0 MiB/s)") != std::string::npos);
   CHECK(text.find("Errors:        0 failed, 1 retries") != std::string::npos);
   CHECK(text.find("Rate:          52.0 MiB/s now") != std::string::npos);  // 13 MiB per 250 ms
-  std::fclose(out);
 }
 
 TEST_CASE("plain lines every interval, and a timeline of every rank's bytes", "[live_progress]") {
-  std::FILE* out = std::tmpfile();
-  REQUIRE(out != nullptr);
+  Output out;
   const auto t0 = LiveProgress::Clock::time_point{} + 1h;
-  LiveProgress live({LiveProgress::Style::lines, 2s, 2}, t0, out);
+  LiveProgress live({LiveProgress::Style::lines, 2s, 2}, t0, out.file);
   ProgressSnapshot counts;
   for (int second = 1; second <= 5; ++second) {
     live.set_rank(0, RankProgress{1000u * static_cast<std::uint64_t>(second), 2, 0});
@@ -77,7 +81,7 @@ TEST_CASE("plain lines every interval, and a timeline of every rank's bytes", "[
   }
   live.set_rank(1, RankProgress{9999, 0, 2});
   live.finish(counts, t0 + 5500ms);
-  const std::string text = written(out);
+  const std::string text = out.written();
   CHECK(count(text, "\n") == 3);  // at 2 s, 4 s, and the last
   CHECK(text.find('\x1b') == std::string::npos);
   const auto& samples = live.timeline().samples();
@@ -88,18 +92,15 @@ TEST_CASE("plain lines every interval, and a timeline of every rank's bytes", "[
   CHECK(samples.back().seconds == Approx(5.5));
   CHECK(samples.back().rank_bytes == std::vector<std::uint64_t>{5000, 9999});
   CHECK(samples.back().retries == 2);
-  std::fclose(out);
 }
 
 TEST_CASE("no output at all in the quiet style, the timeline still kept", "[live_progress]") {
-  std::FILE* out = std::tmpfile();
-  REQUIRE(out != nullptr);
+  Output out;
   const auto t0 = LiveProgress::Clock::time_point{} + 1h;
-  LiveProgress live({LiveProgress::Style::none, 1s, 1}, t0, out);
+  LiveProgress live({LiveProgress::Style::none, 1s, 1}, t0, out.file);
   live.set_rank(0, RankProgress{42, 1, 0});
   live.tick(ProgressSnapshot{}, t0 + 3s);
   live.finish(ProgressSnapshot{}, t0 + 4s);
-  CHECK(written(out).empty());
+  CHECK(out.written().empty());
   CHECK(live.timeline().samples().size() == 2);
-  std::fclose(out);
 }

@@ -33,7 +33,7 @@ class LiveProgress {
   /// What `rank` last said of itself (rank 0: its own worker's figures).
   void set_rank(int rank, const RankProgress& progress);
   /// Bytes over every rank, from their last word.
-  std::uint64_t bytes_done() const;
+  std::uint64_t bytes_done() const { return bytes_done_; }
   /// `counts` has the listing and done figures (its bytes_done is filled in
   /// here): a timeline sample, a line or the block when due.
   void tick(ProgressSnapshot counts, Clock::time_point now);
@@ -50,6 +50,9 @@ class LiveProgress {
   Clock::time_point started_;
   std::FILE* out_;
   std::vector<RankProgress> ranks_;
+  /// The sum of ranks_' bytes, kept as they change: tick() runs every turn
+  /// of rank 0's loop, and a sum over thousands of ranks there would not do.
+  std::uint64_t bytes_done_ = 0;
   Timeline timeline_;
   ProgressPrinter printer_;
   // The block: when it is next due, how many lines it has now, and every
