@@ -10,7 +10,10 @@
 #       links (the ranks of node 1 report bytes, and node 1's link carried at
 #       least that many);
 #   (c) a start that fails half-way (the RGW does not come up in time)
-#       leaves no namespace and no daemon behind, and so does stop.
+#       leaves no namespace and no daemon behind, and so does stop;
+#   (d) with SLURM across the nodes (start --slurm: a slurmd per node), the
+#       same copy under `srun --mpi=pmix -N 2 -n 4` lands byte for byte with
+#       two ranks on each node, both nodes' links used.
 #   tests/cluster/emulated_cluster_test.sh BUILD_DIR
 # Exit 0 passed, 1 failed, 77 skipped (not root, or no network namespaces).
 set -uo pipefail
@@ -23,6 +26,7 @@ ip netns add c2d-probe-$$ 2>/dev/null || { say "SKIP: cannot make network namesp
 ip netns del c2d-probe-$$
 
 WORK=$(mktemp -d /var/tmp/caios2dfs-cluster.XXXXXX)
+chmod 0711 "$WORK"   # munged wants every directory above its socket searchable by all
 CDIR=$WORK/cluster
 cleanup() {
   local rc=$?
@@ -42,7 +46,7 @@ pgrep -f "$CDIR/rgw/ceph.conf" >/dev/null && fail "a failed start left Ceph daem
 [[ ! -e $CDIR ]] || fail "a failed start left $CDIR"
 
 # (a) start-up.
-"$CLUSTER" start --dir "$CDIR" --nodes 2 --node-mbs 40 --store-mbs 200 >"$WORK/start.log" 2>&1 ||
+"$CLUSTER" start --dir "$CDIR" --nodes 2 --node-mbs 40 --store-mbs 200 --slurm >"$WORK/start.log" 2>&1 ||
   { cat "$WORK/start.log"; fail "emulated-cluster start failed"; }
 [[ $(namespaces | sort | tr '\n' ' ') == "c2d-head c2d-n0 c2d-n1 c2d-store " ]] ||
   fail "namespaces are '$(namespaces | tr '\n' ' ')'"
@@ -99,9 +103,28 @@ say "node 0 link ${node0_link} B, node 1 link ${node1_link} B, node 1 ranks ${no
 (( node1_link >= node1_ranks )) || fail "node 1's link carried $node1_link B, less than its ranks' $node1_ranks B"
 (( node0_link + node1_link >= $(du -sb "$SRC" | cut -f1) )) || fail "the nodes' links carried less than the bucket"
 
+# (d) the same copy under SLURM, srun --mpi=pmix across the two nodes.
+before=$("$CLUSTER" bytes --dir "$CDIR")
+timeout 300 "$CLUSTER" srun --dir "$CDIR" -- -N 2 -n 4 -O --mpi=pmix "$BIN" --stats 0 --transfers 4 \
+  --multi-thread-cutoff 1M --chunk-size 512K --report "$WORK/srun.json" "s3://$bucket" "$WORK/srun-dest" \
+  >"$WORK/srun.log" 2>&1 || { tail -20 "$WORK/srun.log"; fail "the copy under srun across the cluster failed"; }
+after=$("$CLUSTER" bytes --dir "$CDIR")
+diff -r "$SRC" "$WORK/srun-dest" >/dev/null || fail "DEST under srun differs from the bucket"
+[[ $(field "$WORK/srun.json" 'd["objects_copied"]') == "$nfiles" && $(field "$WORK/srun.json" 'd["ranks"]') == 4 ]] ||
+  fail "srun report: $(field "$WORK/srun.json" 'd["objects_copied"], d["ranks"]') (copied, ranks), want $nfiles, 4"
+for n in n0 n1; do
+  moved=$(( $(echo "$after" | awk -v n=$n '$1 == n {print $2}') - $(echo "$before" | awk -v n=$n '$1 == n {print $2}') ))
+  say "under srun, node $n's link carried $moved B"
+  (( moved > 1048576 )) || fail "under srun, node $n received only $moved B"
+done
+placement=$(timeout 60 "$CLUSTER" srun --dir "$CDIR" -- -N 2 -n 4 -O sh -c 'echo "$SLURM_PROCID $(hostname)"' | sort)
+[[ $(echo "$placement" | tr '\n' ' ') == "0 c2d-n0 1 c2d-n0 2 c2d-n1 3 c2d-n1 " ]] ||
+  fail "srun did not place two tasks per node: $placement"
+
 # (c) stop leaves nothing.
 "$CLUSTER" stop --dir "$CDIR" || fail "emulated-cluster stop failed"
 [[ -z $(namespaces) ]] || fail "stop left namespaces: $(namespaces | tr '\n' ' ')"
 pgrep -f "$CDIR/rgw/ceph.conf" >/dev/null && fail "stop left Ceph daemons running"
+pgrep -f "$CDIR/slurm/" >/dev/null && fail "stop left SLURM daemons running"
 [[ ! -e $CDIR ]] || fail "stop left $CDIR"
 exit 0
