@@ -34,6 +34,7 @@ PREFIX=$WORK/prefix
 cmake --install "$BUILD_DIR" --prefix "$PREFIX" > "$WORK/install.log" 2>&1 || { cat "$WORK/install.log"; fail "cmake --install"; }
 expected="bin/caios2dfs-mpi
 share/doc/caios2dfs-mpi/README.md
+share/doc/caios2dfs-mpi/examples/cluster-skew.png
 share/doc/caios2dfs-mpi/examples/mpirun.sh
 share/doc/caios2dfs-mpi/examples/rclone.conf.template
 share/doc/caios2dfs-mpi/examples/report-timeline.png
