@@ -2,6 +2,7 @@
 #include "caios2dfs/copy/chunk_checks.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 #include "caios2dfs/base/text.hpp"
 #include "caios2dfs/s3/etag.hpp"
@@ -19,6 +20,30 @@ std::optional<PartLayout> uniform_part_layout(std::uint64_t size, std::string_vi
   const unsigned __int128 before_last = whole - part_size;
   if (size <= before_last || size > whole) return std::nullopt;
   return PartLayout{part_size, parts_count};
+}
+
+std::optional<PartLayout> guess_part_layout(std::uint64_t size, std::string_view etag) {
+  const std::optional<std::uint32_t> parts = etag_parts(etag);
+  if (!parts || *parts < 2 || size == 0) return std::nullopt;
+  constexpr std::uint64_t kMiB = 1ull << 20;
+  // Whole MiB p with (parts - 1) x p < size <= parts x p.
+  const std::uint64_t lowest = (size + *parts - 1) / *parts;  // ceil(size / parts)
+  const std::uint64_t first = (lowest + kMiB - 1) / kMiB;
+  const std::uint64_t last = (size - 1) / (*parts - 1) / kMiB;  // the largest p with (parts - 1) x p < size
+  if (first == 0 || first > last) return std::nullopt;
+  std::uint64_t mib = first;
+  if (first < last) {
+    static constexpr std::uint64_t kUsual[] = {8, 5, 16, 64, 32, 50, 100, 128, 256, 512};
+    const auto usual = std::find_if(std::begin(kUsual), std::end(kUsual),
+                                    [&](std::uint64_t candidate) { return candidate >= first && candidate <= last; });
+    if (usual != std::end(kUsual)) {
+      mib = *usual;
+    } else {
+      mib = std::uint64_t{1} << (63 - __builtin_clzll(last));  // the largest power of two <= last
+      if (mib < first) mib = first;
+    }
+  }
+  return uniform_part_layout(size, etag, mib * kMiB, *parts);
 }
 
 namespace {

@@ -53,9 +53,16 @@ void Coordinator::probed(Probe& probe) {
   const ObjectRef& object = probe.object;
   std::optional<PartLayout> layout;
   if (probe.part1) layout = uniform_part_layout(object.size, object.etag, probe.part1->size, probe.part1->parts_count);
+  // A store that does not say the layout: guess it from the ETag, for
+  // objects that are chunked anyway, where the alternative is reading the
+  // whole file back after its last chunk (a pass over it, on one rank, that
+  // nothing overlaps). A wrong guess costs that read-back, as before.
+  const bool guessed = !layout && probe.chunked;
+  if (guessed) layout = guess_part_layout(object.size, object.etag);
   const bool etag_not_md5 = probe.whole && probe.whole->etag_not_md5;
   const std::optional<StoredChecksum> checksum = probe.whole ? probe.whole->checksum : std::nullopt;
-  const ChunkCheckPlan plan = plan_chunk_checks(job_.verify, object.etag, etag_not_md5, checksum, layout);
+  ChunkCheckPlan plan = plan_chunk_checks(job_.verify, object.etag, etag_not_md5, checksum, layout);
+  plan.layout_guessed = guessed && plan.digest != ChunkDigest::chunk_crc && plan.digest != ChunkDigest::none;
   const bool by_parts = plan.digest == ChunkDigest::part_md5 || plan.digest == ChunkDigest::part_checksum;
   if (!probe.chunked && !by_parts) {
     // Nothing to gain from chunks: fetched whole, like any object its size.
@@ -91,7 +98,7 @@ void Coordinator::on_chunk_done(ItemDone&& done) {
 /// A chunked object checked from its chunks' digests: publish it when they
 /// give what the store says, else fetch it again or fail it. False when the
 /// object is not checked this way.
-bool Coordinator::check_streamed(std::uint64_t object_id, const ObjectRef& object) {
+bool Coordinator::check_streamed(std::uint64_t object_id, const ObjectRef& object, ChunkCheckPlan& guess_missed) {
   auto found = stream_checked_.find(object_id);
   if (found == stream_checked_.end()) return false;
   const StreamChecked checked = std::move(found->second);
@@ -107,6 +114,15 @@ bool Coordinator::check_streamed(std::uint64_t object_id, const ObjectRef& objec
     chunked_fetches_.erase(object.key);
     publish_chunked(object, CheckVerdict{checked.plan.method, Unverified::disabled, std::nullopt});
     return true;
+  }
+  if (checked.plan.layout_guessed) {
+    // Parts of another size than the guess: this says nothing of the bytes.
+    if (job_.verbosity > 0) {
+      fmt::print(stderr, "NOTICE: {}: its parts are not of {} bytes (guessed from its ETag); checked another way\n",
+                 object.key, checked.plan.layout.part_size);
+    }
+    guess_missed = checked.plan;
+    return false;
   }
   const bool etag = checked.plan.digest == ChunkDigest::part_md5;
   const std::string expected =
@@ -143,12 +159,16 @@ void Coordinator::chunks_in(std::uint64_t object_id, ChunkTracker::Finished fini
   }
   end_resume(object_id, object, true, 0);
   if (destination_ == nullptr) return publish_chunked(object, std::nullopt);  // --bench read
-  if (check_streamed(object_id, object)) return;
+  ChunkCheckPlan guess_missed;
+  if (check_streamed(object_id, object, guess_missed)) return;
   const ChunkedCheck check = chunked_check(job_.verify, object.etag, ResponseSums{sums.md5chksum, sums.etag_not_md5});
-  if (!check.expected) return publish_chunked(object, CheckVerdict{std::nullopt, check.reason, std::nullopt});
+  if (!check.expected) {
+    chunked_fetches_.erase(object.key);
+    return publish_chunked(object, CheckVerdict{std::nullopt, check.reason, std::nullopt});
+  }
   WorkItem verify = planner_.verify(object, object_id, md5_to_base64(*check.expected));
   // Known before it is dealt: a job that is stopping reports it done at once.
-  verifying_.emplace(object_id, Verifying{std::move(object), check.method});
+  verifying_.emplace(object_id, Verifying{std::move(object), check.method, std::move(guess_missed)});
   deal(std::move(verify));
 }
 
@@ -172,7 +192,7 @@ void Coordinator::on_verified(ItemDone&& done) {
     chunked_fetches_.erase(object.key);
     return publish_chunked(object, CheckVerdict{std::nullopt, Unverified::no_hasher, std::nullopt});
   }
-  refetch_or_fail(object, std::move(failure), {});
+  refetch_or_fail(object, std::move(failure), verifying.refetch_plan);
 }
 
 /// A chunked object whose bytes failed their check: its file is removed and
@@ -223,12 +243,20 @@ void Coordinator::on_skip_checked(ItemDone&& done, ObjectRef object) {
 
 /// Split a chunked object into chunks (on its part boundaries when `plan`
 /// digests parts) and deal them.
-void Coordinator::fetch_chunked(const ObjectRef& object, const ChunkCheckPlan& plan) {
+void Coordinator::fetch_chunked(const ObjectRef& object, const ChunkCheckPlan& planned) {
   // Resumed only where no chunk digests are checked (those of an earlier
-  // run's chunks are gone); the file is then checked by its read-back.
-  const bool resumable = destination_ != nullptr && !job_.dry_run && plan.digest == ChunkDigest::none;
+  // run's chunks are gone); the file is then checked by its read-back. Under
+  // a guessed layout, which only saves that read-back, the written ranges
+  // are recorded too, and an object an interrupted run began is resumed
+  // without the part digests.
+  ChunkCheckPlan plan = planned;
+  const bool resumable =
+      destination_ != nullptr && !job_.dry_run && (plan.digest == ChunkDigest::none || plan.layout_guessed);
   std::unique_ptr<Resuming> resuming;
   const std::vector<ByteRange> todo = resumable ? open_resume(object, resuming) : std::vector<ByteRange>{};
+  if (plan.layout_guessed && !(todo.size() == 1 && todo.front().offset == 0 && todo.front().length == object.size)) {
+    plan = ChunkCheckPlan{};
+  }
   std::vector<WorkItem> items;
   const std::uint64_t id =
       planner_.add_chunked(object, items, aligned_chunk_size(plan, job_.chunk_size), resumable ? &todo : nullptr);

@@ -46,6 +46,19 @@ struct PartLayout {
 std::optional<PartLayout> uniform_part_layout(std::uint64_t size, std::string_view etag, std::uint64_t part_size,
                                               std::uint32_t parts_count);
 
+/// The layout of a multipart upload of `size` whose ETag says it has N >= 2
+/// parts, guessed for a store that does not answer HEAD ?partNumber=1 (Ceph
+/// RGW before Reef, among others). The part size p must satisfy
+/// (N - 1) x p < size <= N x p; of the whole MiB in that range it takes the
+/// only one, else the first of the uploaders' usual sizes (8 MiB: AWS CLI,
+/// SDKs, s5cmd's own; 5 MiB: rclone; 16, 64, 32, 50, 100, 128, 256, 512 MiB,
+/// rclone's and s5cmd's common --chunk-size / -p choices), else the largest
+/// power of two. nullopt for a single-part ETag, one part, or no whole MiB
+/// in the range. A guess is only a guess: a chunked check under it that does
+/// not match proves nothing about the bytes, and the object falls back to
+/// the check it would have had without it (ChunkCheckPlan::layout_guessed).
+std::optional<PartLayout> guess_part_layout(std::uint64_t size, std::string_view etag);
+
 /// How a chunked object's chunks are digested and what the digests must give.
 struct ChunkCheckPlan {
   ChunkDigest digest = ChunkDigest::none;  ///< none: read back or unverified (integrity.hpp)
@@ -53,6 +66,9 @@ struct ChunkCheckPlan {
   PartLayout layout;        ///< part_*: chunks are cut on its boundaries
   std::string expected;     ///< raw digest the chunks must give: the CRC, the composite, the ETag's MD5
   VerifiedBy method = VerifiedBy::checksum;
+  /// The part layout is guess_part_layout's: a mismatch means "no check",
+  /// not "bad bytes" (the object is then read back, or copied unverified).
+  bool layout_guessed = false;
 };
 
 /// Choose how to check a chunked object with `etag`, given what a HEAD

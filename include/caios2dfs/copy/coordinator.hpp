@@ -95,7 +95,7 @@ class Coordinator {
   void probe_chunked(ObjectRef object, bool chunked);
   void probed(Probe& probe);
   void fetch_chunked(const ObjectRef& object, const ChunkCheckPlan& plan = {});
-  bool check_streamed(std::uint64_t object_id, const ObjectRef& object);
+  bool check_streamed(std::uint64_t object_id, const ObjectRef& object, ChunkCheckPlan& guess_missed);
   void refetch_or_fail(const ObjectRef& object, ObjectFailure failure, const ChunkCheckPlan& plan);
   void on_skip_checked(ItemDone&& done, ObjectRef object);
   void deal(WorkItem&& item);
@@ -161,6 +161,9 @@ class Coordinator {
   struct Verifying {
     ObjectRef object;
     VerifiedBy method = VerifiedBy::etag_md5;
+    /// A guessed part layout that did not match (the read-back decides):
+    /// kept for a refetch, so that it is cut into the same chunks.
+    ChunkCheckPlan refetch_plan;
   };
   std::unordered_map<std::uint64_t, Verifying> verifying_;
   /// Chunked objects checked from their chunks' digests: the plan, and the
