@@ -14,9 +14,10 @@
 #       single-part one is read back and verified by its ETag; a multipart
 #       upload made by s3tool (no MD5 anywhere, and this RGW does not say its
 #       part layout) is verified by its multipart ETag from its parts' MD5s,
-#       under the layout guessed from the ETag (5 MiB parts); one whose parts
-#       are not of the guessed size (7 MiB, guessed 8 MiB) still lands
-#       exactly and is counted unverified, as without the guess;
+#       under the layout guessed from the ETag (5 MiB parts); where the parts
+#       are not of the guessed size (7 MiB, guessed 8 MiB), the object still
+#       lands exactly and gets the check it had without the guess: read back
+#       against rclone's MD5 for rclone's upload, unverified for s3tool's;
 #   (d) (a) again with most objects chunked (--multi-thread-cutoff 100K
 #       --chunk-size 64K), the proxy corrupting every third chunk: the
 #       read-back of each chunked object catches it, the object is fetched
@@ -95,6 +96,11 @@ timeout 120 "$S3TOOL" --part-size 7M put "$WORK/odd-src/odd.bin" "s3://integrity
   || fail "s3tool put multi/odd.bin"
 uploaded+=("integrity-mixed-$stamp/multi/odd.bin")
 cp "$WORK/odd-src/odd.bin" "$WORK/mixed/multi/odd.bin"
+# The same by rclone, which stores the MD5 (x-amz-meta-md5chksum).
+timeout 120 rclone copyto --s3-upload-cutoff 5M --s3-chunk-size 7M "$WORK/odd-src/odd.bin" \
+  "t:integrity-mixed-$stamp/multi/odd-rclone.bin" || fail "rclone copyto (7 MiB parts)"
+uploaded+=("integrity-mixed-$stamp/multi/odd-rclone.bin")
+cp "$WORK/odd-src/odd.bin" "$WORK/mixed/multi/odd-rclone.bin"
 nsmall=$(find "$WORK/small" -type f | wc -l)
 
 corrupting=(--corrupt-get-every 3 --corrupt-get-matching /rclone/)
@@ -149,12 +155,12 @@ copy "$CAIOS_TEST_ENDPOINT" "s3://integrity-mixed-$stamp" "$WORK/c" "$WORK/c.jso
   --chunk-size 1M || { tail -20 "$WORK/c.json.log"; fail "(c) the copy failed"; }
 diff -r "$WORK/mixed" "$WORK/c" >"$WORK/diff.out" 2>&1 || { head "$WORK/diff.out"; fail "(c) the tree differs"; }
 [[ $(field "$WORK/c.json" 'd["objects_copied"]') == "$nmixed" ]] || fail "(c) report: objects_copied != $nmixed"
-[[ $(field "$WORK/c.json" 'd["checks"]["verified_by_method"]') == "{'etag_md5': $((nmixed - 2)), 'etag_parts': 1}" ]] \
+[[ $(field "$WORK/c.json" 'd["checks"]["verified_by_method"]') == "{'etag_md5': $((nmixed - 3)), 'md5chksum': 1, 'etag_parts': 1}" ]] \
   || fail "(c) report: verified by $(field "$WORK/c.json" 'd["checks"]["verified_by_method"]')"
 [[ $(field "$WORK/c.json" 'd["checks"]["unverified_by_reason"]') == "{'multipart': 1}" ]] \
   || fail "(c) report: unverified $(field "$WORK/c.json" 'd["checks"]["unverified_by_reason"]')"
 say "(c) chunked objects landed exactly: the single-part one verified on read-back, the multipart one by its parts," \
-  "the one with parts of an unguessed size unverified"
+  "those with parts of an unguessed size read back against rclone's MD5 or unverified"
 
 # (d) chunked objects corrupted in transit: caught on read-back.
 start_fault_proxy "$WORK/d.proxy" "${corrupting[@]}"
