@@ -116,9 +116,12 @@ bool Coordinator::check_streamed(std::uint64_t object_id, const ObjectRef& objec
     return true;
   }
   if (checked.plan.layout_guessed) {
-    // Parts of another size than the guess: this says nothing of the bytes.
+    // The guess or the bytes are wrong, and nothing tells which: the object
+    // gets the check it would have had without the guess.
     if (job_.verbosity > 0) {
-      fmt::print(stderr, "NOTICE: {}: its parts are not of {} bytes (guessed from its ETag); checked another way\n",
+      fmt::print(stderr,
+                 "NOTICE: {}: its multipart ETag does not match parts of {} bytes (a guess from the ETag); "
+                 "checked another way\n",
                  object.key, checked.plan.layout.part_size);
     }
     guess_missed = checked.plan;
