@@ -5,7 +5,6 @@ Each results line: LABEL NODES WALL_SECONDS SAMPLES_FILE, where the samples
 file holds "seconds b0 b1 ..." rows: each node's link counter (bytes
 received), every 0.2 s, from 0.3 s before the run started.
 """
-import statistics
 import sys
 
 START_OFFSET = 0.3  # the sampler starts this long before the run
@@ -17,6 +16,11 @@ def load(path, nodes):
     times = [r[0] - START_OFFSET for r in rows]
     counters = [[r[1 + i] for r in rows] for i in range(nodes)]
     return times, counters
+
+
+def median_run(runs):
+    """The run of median wall time among (wall, nodes, samples) runs."""
+    return sorted(runs)[len(runs) // 2]
 
 
 def node_stats(times, counters, wall):
@@ -47,8 +51,7 @@ def main():
         print("| nodes | node caps | ceiling | caios2dfs-mpi | of the ceiling | bytes per node (MB) |")
         print("|---|---|---|---|---|---|")
         for tool in sorted(runs, key=lambda t: int(t.split("-")[1])):
-            walls = sorted(runs[tool])
-            wall, n, samples = walls[len(walls) // 2]
+            wall, n, samples = median_run(runs[tool])
             times, counters = load(samples, len(open(samples).readline().split()) - 1)
             ceiling = min(n * node_mbs, store_mbs)
             rate = total / wall / 1e6
@@ -64,8 +67,7 @@ def main():
     print("|---|---|---|---|---|---|")
     chosen = {}
     for tool in ("recipe", "caios"):
-        walls = sorted(runs[tool])
-        wall, _, samples = walls[len(walls) // 2]
+        wall, _, samples = median_run(runs[tool])
         chosen[tool] = (wall, samples)
         times, counters = load(samples, n)
         stats = node_stats(times, counters, wall)
