@@ -97,6 +97,7 @@ int run_write_bench(Comm& comm, FileBackend& backend, const CopyOptions& options
     for (const std::string& path : written) (void)remove_file(path);
   }
 
+  note_process_usage(stats);
   std::vector<RankStats> ranks = gather_rank_stats(comm, stats);
   int status = 0;
   if (comm.rank() == 0) {

@@ -79,12 +79,36 @@ std::string checks_line(const RunSummary& s) {
                      totals.mismatches_refetched, totals.mismatches_failed);
 }
 
+/// What -v adds: where the event loops waited for the file system, and the
+/// CPU the ranks' processes used (cores the store's clients may share).
+std::string detail_lines(const RunSummary& s) {
+  std::int64_t total_ns = 0, max_ns = 0, thread_ns = 0, user_ns = 0, sys_ns = 0, max_cpu_ns = 0;
+  int most_threads = 0;
+  for (const RankStats& r : s.ranks) {
+    total_ns += r.loop_fs_ns;
+    max_ns = std::max(max_ns, r.loop_fs_ns);
+    thread_ns += r.fs_thread_ns;
+    most_threads = std::max(most_threads, static_cast<int>(r.fs_threads));
+    user_ns += r.cpu_user_ns;
+    sys_ns += r.cpu_sys_ns;
+    max_cpu_ns = std::max(max_cpu_ns, r.cpu_user_ns + r.cpu_sys_ns);
+  }
+  const auto seconds = [](std::int64_t ns) { return format_duration(static_cast<double>(ns) / kNsPerSecond); };
+  std::string out = fmt::format("  fs calls  {} blocking the event loops (most on one rank: {}); {} on file-call threads "
+                                "(up to {} per rank)\n",
+                                seconds(total_ns), seconds(max_ns), seconds(thread_ns), most_threads);
+  out += fmt::format("  cpu       {} (user {}, system {}) in all ranks' processes, start-up included (most in one: {})\n",
+                     seconds(user_ns + sys_ns), seconds(user_ns), seconds(sys_ns), seconds(max_cpu_ns));
+  return out;
+}
+
 }  // namespace
 
 std::string format_summary(const RunSummary& s, bool detailed) {
   const RunSpan span = run_span(s.ranks);
   const RateSpread spread = rank_rates(s.ranks);
   const double rate = s.seconds > 0 ? static_cast<double>(s.bytes_copied) / s.seconds : 0;
+  const double objects_rate = s.seconds > 0 ? static_cast<double>(s.objects_copied) / s.seconds : 0;
   const RequestTotals totals = request_totals(s.ranks);
   const LatencyHistogram ttfb = merged_histogram(s.ranks, &RankStats::time_to_first_byte);
   const LatencyHistogram request = merged_histogram(s.ranks, &RankStats::request_time);
@@ -114,7 +138,8 @@ std::string format_summary(const RunSummary& s, bool detailed) {
                        format_bytes(s.partial_bytes_kept));
   }
   out += fmt::format("  time      {} transferring, {} wall\n", format_duration(s.seconds), format_duration(s.wall_seconds));
-  out += fmt::format("  rate      {} aggregate over {} ranks\n", format_rate(rate), s.ranks.size());
+  out += fmt::format("  rate      {}, {:.0f} objects/s aggregate over {} ranks\n", format_rate(rate), objects_rate,
+                     s.ranks.size());
   out += fmt::format("  per rank  min {}  mean {}  max {}  stddev {}\n", format_rate(spread.min), format_rate(spread.mean),
                      format_rate(spread.max), format_rate(spread.stddev));
   if (span.first_start_ns > 0) {
@@ -133,21 +158,7 @@ std::string format_summary(const RunSummary& s, bool detailed) {
   out += fmt::format("  requests  {}  retries {} ({})\n", totals.requests, totals.retries,
                      kinds_text(sum_by_kind(s.ranks, &RankStats::retries_by_kind)));
   if (s.mode == "copy" && !s.dry_run) out += checks_line(s);
-  if (detailed) {
-    std::int64_t total_ns = 0, max_ns = 0, thread_ns = 0;
-    int most_threads = 0;
-    for (const RankStats& r : s.ranks) {
-      total_ns += r.loop_fs_ns;
-      max_ns = std::max(max_ns, r.loop_fs_ns);
-      thread_ns += r.fs_thread_ns;
-      most_threads = std::max(most_threads, static_cast<int>(r.fs_threads));
-    }
-    out += fmt::format("  fs calls  {} blocking the event loops (most on one rank: {}); {} on file-call threads "
-                       "(up to {} per rank)\n",
-                       format_duration(static_cast<double>(total_ns) / kNsPerSecond),
-                       format_duration(static_cast<double>(max_ns) / kNsPerSecond),
-                       format_duration(static_cast<double>(thread_ns) / kNsPerSecond), most_threads);
-  }
+  if (detailed) out += detail_lines(s);
   const auto errors = sum_by_kind(s.ranks, &RankStats::errors_by_kind);
   out += fmt::format("  errors    {}\n", kinds_text(errors));
   const std::size_t shown = std::min<std::size_t>(s.failed.size(), 10);
@@ -198,6 +209,7 @@ void write_performance(JsonWriter& w, const RunSummary& s) {
   w.key("seconds"), w.value(s.seconds);
   w.key("wall_seconds"), w.value(s.wall_seconds);
   w.key("bytes_per_second"), w.value(s.seconds > 0 ? static_cast<double>(s.bytes_copied) / s.seconds : 0.0);
+  w.key("objects_per_second"), w.value(s.seconds > 0 ? static_cast<double>(s.objects_copied) / s.seconds : 0.0);
   w.key("ranks"), w.value(static_cast<std::uint64_t>(s.ranks.size()));
   w.key("rank_bytes_per_second");
   w.begin_object();
@@ -263,6 +275,8 @@ void write_per_rank(JsonWriter& w, const RunSummary& s) {
     w.key("list_pages"), w.value(r.list_pages);
     w.key("heads"), w.value(r.heads);
     w.key("peak_rss_bytes"), w.value(r.peak_rss_bytes);
+    w.key("cpu_user_seconds"), w.value(static_cast<double>(r.cpu_user_ns) / kNsPerSecond);
+    w.key("cpu_system_seconds"), w.value(static_cast<double>(r.cpu_sys_ns) / kNsPerSecond);
     w.end_object();
   }
   w.end_array();

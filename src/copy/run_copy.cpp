@@ -2,7 +2,6 @@
 // (rank 0) to the communicator; see copy_job.hpp.
 #include <fmt/format.h>
 
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -115,13 +114,6 @@ void add_client_retries(RankStats& stats, const S3ClientStats& client) {
   }
 }
 
-/// getrusage's high-water mark of this process (Linux counts it in KiB).
-std::uint64_t peak_rss_bytes() {
-  rusage usage{};
-  if (::getrusage(RUSAGE_SELF, &usage) != 0) return 0;
-  return static_cast<std::uint64_t>(usage.ru_maxrss) * 1024;
-}
-
 /// This run's id, the same on every rank: names its staging directory.
 std::string run_id(Comm& comm) {
   std::string id;
@@ -178,7 +170,7 @@ int run_copy(Comm& comm, S3Client& client, FileBackend& backend, const CopyJob& 
   });
 
   add_client_retries(stats, client.stats());
-  stats.peak_rss_bytes = peak_rss_bytes();
+  note_process_usage(stats);
   std::vector<RankStats> ranks = gather_rank_stats(comm, stats);
   // Every rank is past its last file call: the staging directory is empty
   // but for what an interrupted earlier run left.

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstring>
 
+#include <sys/resource.h>
+
 namespace caios {
 
 namespace {
@@ -36,6 +38,15 @@ double LatencyHistogram::percentile_ms(double p) const {
     if (seen >= std::max<std::uint64_t>(rank, 1)) return std::exp2((i + 1) / 4.0) / 1000.0;
   }
   return std::exp2(kBuckets / 4.0) / 1000.0;
+}
+
+void note_process_usage(RankStats& stats) {
+  rusage usage{};
+  if (::getrusage(RUSAGE_SELF, &usage) != 0) return;
+  const auto ns = [](const timeval& t) { return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_usec * 1'000; };
+  stats.cpu_user_ns = ns(usage.ru_utime);
+  stats.cpu_sys_ns = ns(usage.ru_stime);
+  stats.peak_rss_bytes = static_cast<std::uint64_t>(usage.ru_maxrss) * 1024;  // Linux counts KiB
 }
 
 std::int64_t wall_clock_ns() {

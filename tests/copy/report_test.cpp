@@ -33,6 +33,8 @@ RankStats rank_stats(int rank, std::uint64_t bytes, std::int64_t start_s, std::i
   r.loop_fs_ns = (rank + 1) * kSecond / 2;
   r.fs_thread_ns = (rank + 1) * kSecond * 2;
   r.fs_threads = 3 + rank;
+  r.cpu_user_ns = (rank + 1) * kSecond;
+  r.cpu_sys_ns = kSecond / 4;
   return r;
 }
 
@@ -133,16 +135,23 @@ TEST_CASE("the summary states counts, bytes, rate and failures", "[report]") {
   CHECK_THAT(text, Catch::Contains("caios2dfs-mpi copy: s3://bucket/pre -> /dest (io posix)"));
   CHECK_THAT(text, Catch::Contains("listed 7  copied 10  skipped 0  failed 1"));
   CHECK_THAT(text, Catch::Contains("1000 bytes"));
-  CHECK_THAT(text, Catch::Contains("250.0 B/s aggregate over 2 ranks"));
+  CHECK_THAT(text, Catch::Contains("250.0 B/s, 2 objects/s aggregate over 2 ranks"));
   CHECK_THAT(text, Catch::Contains("requests  21  retries 1 (throttled 1)"));
   CHECK_THAT(text, Catch::Contains("FAILED    pre/bad key: GET pre/bad key: 403 AccessDenied"));
   CHECK_THAT(text, !Catch::Contains("fs calls"));
+  CHECK_THAT(text, !Catch::Contains("cpu "));
 }
 
 TEST_CASE("with -v the summary says how long the event loops waited for the file system", "[report]") {
   CHECK_THAT(format_summary(two_rank_summary(), true),
              Catch::Contains("fs calls  1.5s blocking the event loops (most on one rank: 1.0s); 6.0s on file-call "
                              "threads (up to 4 per rank)"));
+}
+
+TEST_CASE("with -v the summary says how much CPU the ranks used", "[report]") {
+  CHECK_THAT(format_summary(two_rank_summary(), true),
+             Catch::Contains("cpu       3.5s (user 3.0s, system 0.5s) in all ranks' processes, start-up included "
+                             "(most in one: 2.2s)"));
 }
 
 TEST_CASE("the JSON report parses and holds the same numbers as the summary", "[report]") {
@@ -152,8 +161,9 @@ TEST_CASE("the JSON report parses and holds the same numbers as the summary", "[
             "d[\"retries_by_class\"][\"throttled\"], d[\"failed\"][0][\"key\"], d[\"failed\"][0][\"class\"], "
             "len(d[\"per_rank\"]), d[\"per_rank\"][1][\"bytes\"], d[\"seconds\"], "
             "d[\"per_rank\"][1][\"loop_fs_seconds\"], d[\"per_rank\"][1][\"fs_thread_seconds\"], "
-            "d[\"per_rank\"][1][\"fs_threads\"]");
-  CHECK(fields == "10 1 1000 2 21 1 pre/bad key auth 2 600 4 1 4 4\n");
+            "d[\"per_rank\"][1][\"fs_threads\"], d[\"objects_per_second\"], d[\"per_rank\"][1][\"cpu_user_seconds\"], "
+            "d[\"per_rank\"][1][\"cpu_system_seconds\"]");
+  CHECK(fields == "10 1 1000 2 21 1 pre/bad key auth 2 600 4 1 4 4 2.5 2 0.25\n");
 }
 
 TEST_CASE("the failed list is relative to the prefix and reads back as --files-from", "[report]") {

@@ -52,6 +52,11 @@ struct RankStats {
   std::uint64_t list_pages = 0;
   std::uint64_t heads = 0;
   std::uint64_t peak_rss_bytes = 0;  ///< the rank's largest resident set, at the end of the run
+  /// CPU time of the rank's process, all its threads, from its start (MPI
+  /// start-up included) to the end of the run: what the rank took from cores
+  /// it may share with others (note_process_usage).
+  std::int64_t cpu_user_ns = 0;
+  std::int64_t cpu_sys_ns = 0;
   std::uint64_t retries = 0;
   std::array<std::uint64_t, kErrorKinds> retries_by_kind{};
   std::array<std::uint64_t, kErrorKinds> errors_by_kind{};  ///< final failures, by class
@@ -135,6 +140,9 @@ class ScopedNsTimer {
 
 /// Wall clock in ns since the Unix epoch (the one clock ranks can compare).
 std::int64_t wall_clock_ns();
+
+/// Sets `stats`' peak_rss_bytes and CPU times from getrusage of this process.
+void note_process_usage(RankStats& stats);
 
 /// Combine per-rank counters into `summary` (bytes, copied, retries, spans).
 void add_rank_stats(RunSummary& summary, std::vector<RankStats> ranks);
