@@ -12,6 +12,7 @@
 #include "caios2dfs/base/stop_signals.hpp"
 #include "caios2dfs/copy/copy_job.hpp"
 #include "caios2dfs/copy/coordinator.hpp"
+#include "caios2dfs/copy/idle_backoff.hpp"
 #include "caios2dfs/copy/key_path.hpp"
 #include "caios2dfs/copy/messages.hpp"
 #include "caios2dfs/copy/source_requests.hpp"
@@ -75,6 +76,7 @@ struct Deadline {
 void event_loop(Comm& comm, Worker& worker, SourceService& service, Coordinator* coordinator,
                 const StopSignals* signals, Deadline deadline) {
   bool signal_seen = false;
+  IdleBackoff idle;
   while (!worker.terminated()) {
     if (signals != nullptr && !signal_seen && signals->received() != 0) {
       signal_seen = true;
@@ -100,8 +102,12 @@ void event_loop(Comm& comm, Worker& worker, SourceService& service, Coordinator*
       }
     }
     comm.progress();
-    // Nothing in flight and nothing new: do not spin a core.
-    if (!busy && !progressed && !worker.terminated()) std::this_thread::sleep_for(std::chrono::microseconds(200));
+    // Nothing in flight and nothing new: do not spin a core (idle_backoff.hpp).
+    if (busy || progressed) {
+      idle.reset();
+    } else if (!worker.terminated()) {
+      std::this_thread::sleep_for(idle.next());
+    }
   }
 }
 
