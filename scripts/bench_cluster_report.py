@@ -2,8 +2,9 @@
 """Tables (and a plot) for scripts/bench-cluster from its results file.
 
 Each results line: LABEL NODES WALL_SECONDS SAMPLES_FILE, where the samples
-file holds "seconds b0 b1 ..." rows: each node's link counter (bytes
-received), every 0.2 s, from 0.3 s before the run started.
+file holds "seconds cpu_idle cpu_total b0 b1 ..." rows: the machine's idle
+and total CPU jiffies, and each node's link counter (bytes received), every
+0.2 s, from 0.3 s before the run started.
 """
 import sys
 
@@ -14,8 +15,16 @@ ACTIVE_BYTES = 256 * 1024  # a node moving less than this in a sample is idle
 def load(path, nodes):
     rows = [list(map(float, line.split())) for line in open(path) if line.strip()]
     times = [r[0] - START_OFFSET for r in rows]
-    counters = [[r[1 + i] for r in rows] for i in range(nodes)]
+    counters = [[r[3 + i] for r in rows] for i in range(nodes)]
     return times, counters
+
+
+def cpu_busy(path, wall):
+    """The share of the machine's CPU time not idle from the run's start to its end."""
+    rows = [list(map(float, line.split())) for line in open(path) if line.strip()]
+    inside = [r for r in rows if 0 <= r[0] - START_OFFSET <= wall] or rows
+    idle, total = inside[-1][1] - inside[0][1], inside[-1][2] - inside[0][2]
+    return 1 - idle / total if total > 0 else 0.0
 
 
 def median_run(runs):
@@ -48,23 +57,23 @@ def main():
           f"{per_node} ranks per node x {transfers} transfers (rclone: --transfers {int(per_node) * int(transfers)} "
           f"per node); medians of {len(next(iter(runs.values())))} rounds")
     if mode == "scaling":
-        print("| nodes | node caps | ceiling | caios2dfs-mpi | of the ceiling | bytes per node (MB) |")
-        print("|---|---|---|---|---|---|")
+        print("| nodes | node caps | ceiling | caios2dfs-mpi | of the ceiling | bytes per node (MB) | CPU busy |")
+        print("|---|---|---|---|---|---|---|")
         for tool in sorted(runs, key=lambda t: int(t.split("-")[1])):
             wall, n, samples = median_run(runs[tool])
-            times, counters = load(samples, len(open(samples).readline().split()) - 1)
+            times, counters = load(samples, len(open(samples).readline().split()) - 3)
             ceiling = min(n * node_mbs, store_mbs)
             rate = total / wall / 1e6
             per_node_bytes = " / ".join(f"{b / 1e6:.0f}" for b, _ in node_stats(times, counters, wall)[:n])
             print(f"| {n} | {n * node_mbs:g} MB/s | {ceiling:g} MB/s | {rate:.1f} MB/s ({wall:.1f} s) | "
-                  f"{100 * rate / ceiling:.0f}% | {per_node_bytes} |")
+                  f"{100 * rate / ceiling:.0f}% | {per_node_bytes} | {100 * cpu_busy(samples, wall):.0f}% |")
         return
     n = next(iter(runs.values()))[0][1]
     ideal = total / 1e6 / min(n * node_mbs, store_mbs)
     print(f"ideal: {ideal:.1f} s (total bytes over the smaller of {n} x {node_mbs:g} MB/s and the store's "
           f"{store_mbs:g} MB/s)")
-    print("| tool | finish (median) | rounds | of the ideal | MB per node | idle s per node |")
-    print("|---|---|---|---|---|---|")
+    print("| tool | finish (median) | rounds | of the ideal | MB per node | idle s per node | CPU busy |")
+    print("|---|---|---|---|---|---|---|")
     chosen = {}
     for tool in ("recipe", "caios"):
         wall, _, samples = median_run(runs[tool])
@@ -74,7 +83,7 @@ def main():
         name = "seed recipe (split -n l/N + rclone)" if tool == "recipe" else "caios2dfs-mpi"
         print(f"| {name} | {wall:.1f} s | {', '.join(f'{w:.1f}' for w, _, _ in runs[tool])} | "
               f"{wall / ideal:.2f}x | {' / '.join(f'{b / 1e6:.0f}' for b, _ in stats)} | "
-              f"{' / '.join(f'{i:.1f}' for _, i in stats)} |")
+              f"{' / '.join(f'{i:.1f}' for _, i in stats)} | {100 * cpu_busy(samples, wall):.0f}% |")
     if plot:
         draw(plot, chosen, n, ideal, node_mbs)
 

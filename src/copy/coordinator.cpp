@@ -293,6 +293,12 @@ bool Coordinator::handle(Message& message) {
   if (spread_ != nullptr && spread_->handle(message)) {
     return true;
   }
+  if (message.tag == kStolen) {
+    Result<Stolen> stolen = decode_stolen(message.payload);
+    if (!stolen.ok()) abort_on_broken_protocol(comm_, stolen.error());
+    dealer_.move(stolen->victim, message.source, stolen->bytes);
+    return true;
+  }
   if (message.tag == kProgress) {
     Result<RankProgress> progress = decode_progress(message.payload);
     if (!progress.ok()) abort_on_broken_protocol(comm_, progress.error());

@@ -22,6 +22,21 @@ Result<RankProgress> decode_progress(std::string_view payload) {
   return RankProgress{numbers[0], numbers[1], numbers[2]};
 }
 
+std::string encode_stolen(const Stolen& stolen) {
+  const std::uint64_t numbers[2] = {static_cast<std::uint64_t>(stolen.victim), stolen.bytes};
+  return std::string(reinterpret_cast<const char*>(numbers), sizeof numbers);
+}
+
+Result<Stolen> decode_stolen(std::string_view payload) {
+  std::uint64_t numbers[2] = {};
+  if (payload.size() != sizeof numbers) {
+    return protocol_error("decode", "stolen", 0,
+                          fmt::format("steal notice of {} bytes, expected {}", payload.size(), sizeof numbers));
+  }
+  std::memcpy(numbers, payload.data(), sizeof numbers);
+  return Stolen{static_cast<int>(numbers[0]), numbers[1]};
+}
+
 std::string encode_stop(const StopOrder& order) {
   return (order.failed ? "f" : order.soft ? "s" : "h") + order.reason;
 }

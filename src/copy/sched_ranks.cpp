@@ -34,6 +34,7 @@ void Simulation::take_message(SimMessage& message) {
       return take_steal_reply(message);
     case MessageKind::done:
     case MessageKind::progress:
+    case MessageKind::stolen:
       return;  // only rank 0 takes these, through its queue
   }
 }
@@ -234,6 +235,11 @@ void Simulation::take_steal_reply(SimMessage& reply) {
   } else {
     state.failed_steals = 0;
     ++result_.steals;
+    // Told to rank 0, whose dealer moves the bytes (worker.cpp).
+    SimMessage stolen{MessageKind::stolen, rank, 0, {}, {}};
+    stolen.victim = reply.from;
+    for (const WorkItem& item : reply.items) stolen.bytes += item.bytes();
+    send(std::move(stolen));
     enqueue(rank, reply.items);
   }
   worker_step(rank);

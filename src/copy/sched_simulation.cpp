@@ -253,6 +253,10 @@ double Simulation::run_message(SimMessage& message) {
       enqueue(0, message.items);
       worker_step(0);
       return config_.message_cost_s;
+    case MessageKind::stolen:
+      ++result_.rank0_messages;
+      dealer_.move(message.victim, message.from, message.bytes);
+      return config_.message_cost_s;
   }
   return 0;
 }

@@ -45,7 +45,7 @@ struct Event {
   }
 };
 
-enum class MessageKind : std::uint8_t { work, steal_request, steal_reply, done, progress };
+enum class MessageKind : std::uint8_t { work, steal_request, steal_reply, done, progress, stolen };
 
 /// What rank 0 needs of an ItemDone.
 struct DoneRecord {
@@ -60,6 +60,8 @@ struct SimMessage {
   std::vector<WorkItem> items;    ///< work, steal_reply
   std::vector<DoneRecord> done;   ///< done, progress (with --done-batch)
   int hops = 1;  ///< 2: rank 0's dealt items, sent on by the lister (listers_plan)
+  int victim = 0;               ///< stolen: whose work the sender took
+  std::uint64_t bytes = 0;      ///< stolen: how much
 };
 
 /// An item the executor has taken: objects opened so far, and not yet done.

@@ -111,6 +111,18 @@ int ByteDealer::assign(std::uint64_t bytes) {
   return chosen;
 }
 
+void ByteDealer::move(int from, int to, std::uint64_t bytes) {
+  const auto ranks = static_cast<int>(dealt_.size());
+  if (from < 0 || to < 0 || from >= ranks || to >= ranks || from == to) return;
+  const std::uint64_t moved = std::min(bytes, dealt_[static_cast<std::size_t>(from)]);
+  dealt_[static_cast<std::size_t>(from)] -= moved;
+  dealt_[static_cast<std::size_t>(to)] += moved;
+  // Steals are rare next to deals: rebuilding the heap (O(ranks)) is fine.
+  for (auto& [total, rank] : heap_) total = dealt_[static_cast<std::size_t>(rank)];
+  std::make_heap(heap_.begin(), heap_.end(), [](const std::pair<std::uint64_t, int>& a,
+                                                const std::pair<std::uint64_t, int>& b) { return a > b; });
+}
+
 void ChunkTracker::expect(std::uint64_t object_id, ObjectRef object, std::uint32_t chunk_count) {
   objects_[object_id] = Entry{std::move(object), chunk_count, true};
 }

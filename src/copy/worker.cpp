@@ -135,6 +135,9 @@ void Worker::take_items(Message& message) {
       return;
     }
     failed_steals_ = 0;
+    std::uint64_t bytes = 0;
+    for (const WorkItem& item : *items) bytes += item.bytes();
+    comm_.send(0, kStolen, encode_stolen(Stolen{message.source, bytes}));
   }
   for (WorkItem& item : *items) enqueue(std::move(item));
 }

@@ -46,6 +46,14 @@ TEST_CASE("progress messages carry bytes, requests in flight and retries", "[liv
   CHECK_FALSE(decode_progress("short").ok());
 }
 
+TEST_CASE("steal notices carry the robbed rank and the bytes", "[live_progress]") {
+  const Result<Stolen> back = decode_stolen(encode_stolen(Stolen{4095, 5ull << 40}));
+  REQUIRE(back.ok());
+  CHECK(back->victim == 4095);
+  CHECK(back->bytes == 5ull << 40);
+  CHECK_FALSE(decode_stolen("short").ok());
+}
+
 TEST_CASE("the block is redrawn twice a second and names the slowest busy rank", "[live_progress]") {
   Output out;
   const auto t0 = LiveProgress::Clock::time_point{} + 1h;

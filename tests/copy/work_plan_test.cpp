@@ -125,6 +125,29 @@ TEST_CASE("the byte dealer evens out bytes across ranks", "[work_plan]") {
   CHECK(count == std::map<int, int>{{0, 3}, {1, 3}, {2, 3}});
 }
 
+TEST_CASE("a steal moves the bytes in the dealer's count, so later items go to the robbed rank", "[work_plan]") {
+  // Two 64 MiB chunks each for ranks 0 and 1; rank 1 steals one of rank 0's
+  // before the listing deals the next ones, as an idle rank does at the start.
+  constexpr std::uint64_t kChunk = 64ull << 20;
+  ByteDealer dealer(2);
+  for (int i = 0; i < 4; ++i) dealer.assign(kChunk);
+  dealer.move(0, 1, kChunk);
+  CHECK(dealer.dealt(0) == kChunk);
+  CHECK(dealer.dealt(1) == 3 * kChunk);
+  // The next two chunks both go to rank 0: three each, where the work is.
+  CHECK(dealer.assign(kChunk) == 0);
+  CHECK(dealer.assign(kChunk) == 0);
+  CHECK(dealer.dealt(0) == 3 * kChunk);
+  // Never below zero, and nonsense ranks are ignored.
+  dealer.move(0, 1, 100 * kChunk);
+  CHECK(dealer.dealt(0) == 0);
+  dealer.move(0, 7, 1);
+  dealer.move(-1, 0, 1);
+  dealer.move(1, 1, 1);
+  CHECK(dealer.dealt(1) == 6 * kChunk);
+  CHECK(dealer.assign(1) == 0);
+}
+
 TEST_CASE("stealing takes half, and never a busy victim's last item unless it is saturated", "[work_plan]") {
   CHECK(steal_count(0, true) == 0);
   CHECK(steal_count(1, false) == 0);

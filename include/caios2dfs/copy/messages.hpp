@@ -24,11 +24,22 @@ enum MessageTag : int {
   kSourceResult = 8,  ///< that rank -> rank 0: encode_result(), what the store said
   kStopRequest = 9,   ///< any rank -> rank 0: stop the job (a signal here, DEST failed): encode_stop()
   kStop = 10,         ///< rank 0 -> workers: the job is stopping (payload: encode_stop())
+  kStolen = 11,       ///< thief -> rank 0: encode_stolen(), work it took from another rank
 };
 
 /// What a rank has done so far: bytes, requests in flight, retries.
 std::string encode_progress(const RankProgress& progress);
 Result<RankProgress> decode_progress(std::string_view payload);
+
+/// A successful steal, told to rank 0 so that its dealer counts the bytes on
+/// the rank that now has them (ByteDealer::move): without it, a rank that
+/// stole while the listing was still being dealt got its full share on top.
+struct Stolen {
+  int victim = 0;
+  std::uint64_t bytes = 0;
+};
+std::string encode_stolen(const Stolen& stolen);
+Result<Stolen> decode_stolen(std::string_view payload);
 
 /// The reason a job stopped by --max-duration gives (exit status 10, as
 /// rclone's; a signal's is its name and status 4).

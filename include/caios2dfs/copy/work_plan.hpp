@@ -102,6 +102,9 @@ class ByteDealer {
   /// The rank that gets an item of `bytes` (an empty item counts as 1 byte,
   /// so batches of empty objects still spread).
   int assign(std::uint64_t bytes);
+  /// `bytes` dealt to `from` went to `to` (a steal): later items go where
+  /// the work really is. Ranks out of range are ignored.
+  void move(int from, int to, std::uint64_t bytes);
   std::uint64_t dealt(int rank) const { return dealt_[static_cast<std::size_t>(rank)]; }
 
  private:
