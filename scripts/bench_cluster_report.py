@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Tables (and a plot) for scripts/bench-cluster from its results file.
 
-Each results line: LABEL NODES WALL_SECONDS SAMPLES_FILE, where the samples
+Each results line: LABEL NODES WALL_SECONDS SAMPLES_FILE INSIDE_SECONDS (the
+program's own wall time from its report, or "-"), where the samples
 file holds "seconds cpu_idle cpu_total b0 b1 ..." rows: the machine's idle
 and total CPU jiffies, and each node's link counter (bytes received), every
 0.2 s, from 0.3 s before the run started.
@@ -27,8 +28,13 @@ def cpu_busy(path, wall):
     return 1 - idle / total if total > 0 else 0.0
 
 
+def in_program(inside):
+    """", 23.1 s in the program" from the program's own wall time, or nothing."""
+    return "" if inside == "-" else f", {float(inside):.1f} s in the program"
+
+
 def median_run(runs):
-    """The run of median wall time among (wall, nodes, samples) runs."""
+    """The run of median wall time among (wall, nodes, samples, inside) runs."""
     return sorted(runs)[len(runs) // 2]
 
 
@@ -50,9 +56,9 @@ def main():
     total, node_mbs, store_mbs = int(total), float(node_mbs), float(store_mbs)
     runs = {}
     for line in open(results):
-        label, n, wall, samples = line.split()
+        label, n, wall, samples, inside = line.split()
         tool = label.rsplit("-", 1)[0]
-        runs.setdefault(tool, []).append((float(wall), int(n), samples))
+        runs.setdefault(tool, []).append((float(wall), int(n), samples, inside))
     print(f"{total / 1e6:.0f} MB; each node capped at {node_mbs:g} MB/s, the store at {store_mbs:g} MB/s; "
           f"{per_node} ranks per node x {transfers} transfers (rclone: --transfers {int(per_node) * int(transfers)} "
           f"per node); medians of {len(next(iter(runs.values())))} rounds")
@@ -60,12 +66,12 @@ def main():
         print("| nodes | node caps | ceiling | caios2dfs-mpi | of the ceiling | bytes per node (MB) | CPU busy |")
         print("|---|---|---|---|---|---|---|")
         for tool in sorted(runs, key=lambda t: int(t.split("-")[1])):
-            wall, n, samples = median_run(runs[tool])
+            wall, n, samples, inside = median_run(runs[tool])
             times, counters = load(samples, len(open(samples).readline().split()) - 3)
             ceiling = min(n * node_mbs, store_mbs)
             rate = total / wall / 1e6
             per_node_bytes = " / ".join(f"{b / 1e6:.0f}" for b, _ in node_stats(times, counters, wall)[:n])
-            print(f"| {n} | {n * node_mbs:g} MB/s | {ceiling:g} MB/s | {rate:.1f} MB/s ({wall:.1f} s) | "
+            print(f"| {n} | {n * node_mbs:g} MB/s | {ceiling:g} MB/s | {rate:.1f} MB/s ({wall:.1f} s{in_program(inside)}) | "
                   f"{100 * rate / ceiling:.0f}% | {per_node_bytes} | {100 * cpu_busy(samples, wall):.0f}% |")
         return
     n = next(iter(runs.values()))[0][1]
@@ -76,12 +82,12 @@ def main():
     print("|---|---|---|---|---|---|---|")
     chosen = {}
     for tool in ("recipe", "caios"):
-        wall, _, samples = median_run(runs[tool])
+        wall, _, samples, inside = median_run(runs[tool])
         chosen[tool] = (wall, samples)
         times, counters = load(samples, n)
         stats = node_stats(times, counters, wall)
         name = "seed recipe (split -n l/N + rclone)" if tool == "recipe" else "caios2dfs-mpi"
-        print(f"| {name} | {wall:.1f} s | {', '.join(f'{w:.1f}' for w, _, _ in runs[tool])} | "
+        print(f"| {name} | {wall:.1f} s{in_program(inside)} | {', '.join(f'{w:.1f}' for w, _, _, _ in runs[tool])} | "
               f"{wall / ideal:.2f}x | {' / '.join(f'{b / 1e6:.0f}' for b, _ in stats)} | "
               f"{' / '.join(f'{i:.1f}' for _, i in stats)} | {100 * cpu_busy(samples, wall):.0f}% |")
     if plot:
