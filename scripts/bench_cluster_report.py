@@ -13,8 +13,12 @@ START_OFFSET = 0.3  # the sampler starts this long before the run
 ACTIVE_BYTES = 256 * 1024  # a node moving less than this in a sample is idle
 
 
+def rows_of(path):
+    return [list(map(float, line.split())) for line in open(path) if line.strip()]
+
+
 def load(path, nodes):
-    rows = [list(map(float, line.split())) for line in open(path) if line.strip()]
+    rows = rows_of(path)
     times = [r[0] - START_OFFSET for r in rows]
     counters = [[r[3 + i] for r in rows] for i in range(nodes)]
     return times, counters
@@ -22,7 +26,7 @@ def load(path, nodes):
 
 def cpu_busy(path, wall):
     """The share of the machine's CPU time not idle from the run's start to its end."""
-    rows = [list(map(float, line.split())) for line in open(path) if line.strip()]
+    rows = rows_of(path)
     inside = [r for r in rows if 0 <= r[0] - START_OFFSET <= wall] or rows
     idle, total = inside[-1][1] - inside[0][1], inside[-1][2] - inside[0][2]
     return 1 - idle / total if total > 0 else 0.0

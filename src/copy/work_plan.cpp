@@ -1,6 +1,7 @@
 #include "caios2dfs/copy/work_plan.hpp"
 
 #include <algorithm>
+#include <functional>
 
 #include "caios2dfs/copy/key_path.hpp"
 
@@ -99,15 +100,12 @@ ByteDealer::ByteDealer(int ranks) : dealt_(static_cast<std::size_t>(std::max(ran
 }
 
 int ByteDealer::assign(std::uint64_t bytes) {
-  const auto greater = [](const std::pair<std::uint64_t, int>& a, const std::pair<std::uint64_t, int>& b) {
-    return a > b;
-  };
-  std::pop_heap(heap_.begin(), heap_.end(), greater);
+  std::pop_heap(heap_.begin(), heap_.end(), std::greater<>{});
   auto& [total, rank] = heap_.back();
   total += std::max<std::uint64_t>(bytes, 1);
   dealt_[static_cast<std::size_t>(rank)] = total;
   const int chosen = rank;
-  std::push_heap(heap_.begin(), heap_.end(), greater);
+  std::push_heap(heap_.begin(), heap_.end(), std::greater<>{});
   return chosen;
 }
 
@@ -119,8 +117,7 @@ void ByteDealer::move(int from, int to, std::uint64_t bytes) {
   dealt_[static_cast<std::size_t>(to)] += moved;
   // Steals are rare next to deals: rebuilding the heap (O(ranks)) is fine.
   for (auto& [total, rank] : heap_) total = dealt_[static_cast<std::size_t>(rank)];
-  std::make_heap(heap_.begin(), heap_.end(), [](const std::pair<std::uint64_t, int>& a,
-                                                const std::pair<std::uint64_t, int>& b) { return a > b; });
+  std::make_heap(heap_.begin(), heap_.end(), std::greater<>{});
 }
 
 void ChunkTracker::expect(std::uint64_t object_id, ObjectRef object, std::uint32_t chunk_count) {
